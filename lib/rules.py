@@ -1,0 +1,223 @@
+"""US export rules for advanced-computing ICs as dated data, and ``classify``.
+
+Each vintage is one row of ``RULES`` with its effective month and source. The real timeline is
+the rows in date order; a scenario can switch to a what-if ``custom`` rule, built from a base
+vintage with the lever thresholds, from a chosen month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .catalog import Chip
+from .errors import MissingSpecError, ScenarioError, suggest
+
+CONTROLLED = "controlled"
+GRAY_ZONE = "gray-zone"
+CASE_BY_CASE = "case-by-case"
+NOT_CONTROLLED = "not-controlled"
+STATUSES = (NOT_CONTROLLED, GRAY_ZONE, CASE_BY_CASE, CONTROLLED)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule vintage.
+
+    Attributes
+    ----------
+    tpp_threshold : 3A090.a TPP line [TPP]
+    interconnect_threshold_gbps : Oct 2022 second prong; None once deleted [GB/s]
+    density_threshold : 3A090.a PD prong for datacenter chips; None when absent [TPP/mm²]
+    density_tpp_floor : TPP above which the PD prong applies [TPP]
+    gray_* : 3A090.b bounds (datacenter only) [TPP] and [TPP/mm²]
+    informed_memory_bandwidth_gbps, informed_interconnect_gbps : Apr 2025 is-informed letter:
+        datacenter chips reaching the H20's memory or interconnect bandwidth need a licence [GB/s]
+    case_by_case_tpp_below, case_by_case_bandwidth_below : Jan 2026 policy: controlled chips
+        under both lines are reviewed case by case [TPP], [GB/s]
+    """
+
+    name: str
+    title: str
+    effective: str
+    announced: str
+    tpp_threshold: float
+    interconnect_threshold_gbps: float | None
+    density_threshold: float | None
+    density_tpp_floor: float | None
+    gray_tpp_low: float | None
+    gray_density_low: float | None
+    gray_b2_density_low: float | None
+    informed_memory_bandwidth_gbps: float | None
+    informed_interconnect_gbps: float | None
+    case_by_case_tpp_below: float | None
+    case_by_case_bandwidth_below: float | None
+    source: str
+    summary: str
+
+
+_OCT_2023 = dict(tpp_threshold=4_800, interconnect_threshold_gbps=None, density_threshold=5.92,
+                 density_tpp_floor=1_600, gray_tpp_low=2_400, gray_density_low=1.6, gray_b2_density_low=3.2,
+                 informed_memory_bandwidth_gbps=None, informed_interconnect_gbps=None,
+                 case_by_case_tpp_below=None, case_by_case_bandwidth_below=None)
+
+RULES: dict[str, Rule] = {
+    "oct-2022": Rule(
+        name="oct-2022", title="Oct 2022: 3A090 (TPP and interconnect)", effective="2022-10", announced="2022-10",
+        tpp_threshold=4_800, interconnect_threshold_gbps=600, density_threshold=None, density_tpp_floor=None,
+        gray_tpp_low=None, gray_density_low=None, gray_b2_density_low=None, informed_memory_bandwidth_gbps=None,
+        informed_interconnect_gbps=None, case_by_case_tpp_below=None, case_by_case_bandwidth_below=None,
+        source="87 FR 62186 (Oct 7 2022) [K1][K3]",
+        summary="Controlled only if TPP ≥ 4,800 and chip-to-chip I/O ≥ 600 GB/s"),
+    "oct-2023": Rule(
+        name="oct-2023", title="Oct 2023: 3A090.a/.b, PD prong, datacenter qualifier", effective="2023-11",
+        announced="2023-10", **_OCT_2023, source="88 FR 73458 (Oct 17 2023, effective Nov 17 2023) [K1][K3]",
+        summary="TPP ≥ 4,800, or TPP ≥ 1,600 and PD ≥ 5.92 (datacenter); gray zone 3A090.b below"),
+    "dec-2024": Rule(
+        name="dec-2024", title="Dec 2024: HBM to 3A090.c", effective="2024-12", announced="2024-12",
+        **_OCT_2023, source="89 FR 96790 (Dec 2 2024) [K1][K9]",
+        summary="Standalone HBM controlled; co-packaged HBM excluded, so accelerators are judged as under Oct 2023"),
+    "apr-2025": Rule(
+        name="apr-2025", title="Apr 2025: H20 is-informed licence requirement", effective="2025-04",
+        announced="2025-04", **{**_OCT_2023, "informed_memory_bandwidth_gbps": 4_000, "informed_interconnect_gbps": 900},
+        source="NVIDIA/AMD is-informed letters, Apr 9–14 2025 [K10][K11]",
+        summary="Oct 2023 lines, plus a licence for datacenter chips reaching the H20's 4,000 GB/s memory or 900 GB/s interconnect"),
+    "jan-2026": Rule(
+        name="jan-2026", title="Jan 2026: case-by-case below TPP 21,000 and 6,500 GB/s", effective="2026-01",
+        announced="2026-01", **{**_OCT_2023, "informed_memory_bandwidth_gbps": 4_000, "informed_interconnect_gbps": 900,
+                                 "case_by_case_tpp_below": 21_000, "case_by_case_bandwidth_below": 6_500},
+        source="Revision to License Review Policy, Jan 13 2026 (effective Jan 15) [K15][K16][K17]",
+        summary="Chips that need a licence but have TPP < 21,000 and DRAM bandwidth < 6,500 GB/s are reviewed case by case "
+                "(China ≤ 50% of US shipments, US third-party testing, KYC)"),
+}
+"""Rule vintages in date order. The Jul–Aug 2025 H20 licence reversal was never codified [K11] and
+is not a vintage; the approval share lever stands for it."""
+
+RULE_NAMES = (*RULES, "custom")
+
+
+def get_rule(name: str, field_name: str = "rule") -> Rule:
+    if name not in RULES:
+        raise ScenarioError(f"{field_name}: unknown rule '{name}'{suggest(name, RULES)}; allowed: {', '.join(RULES)}")
+    return RULES[name]
+
+
+def custom_rule(base: str, tpp_threshold: float, density_threshold: float) -> Rule:
+    """The what-if rule: vintage ``base`` with its 3A090.a lines moved to the lever values.
+
+    The gray-zone bounds move in proportion to the lines they sit under (Assumption: keeps the
+    Oct 2023 shape, 2,400/4,800 and 1.6 or 3.2/5.92, at any threshold). The TPP floor of the PD
+    prong stays at 1,600 but never above ``tpp_threshold``.
+    """
+    rule = get_rule(base, "rule_vintage")
+    changes = dict(name="custom", title=f"Custom (from {base}): TPP ≥ {tpp_threshold:,.0f}", tpp_threshold=tpp_threshold,
+                   source=f"What-if levers over {rule.source}")
+    if rule.density_threshold is not None:
+        k = density_threshold / rule.density_threshold
+        changes.update(density_threshold=density_threshold,
+                       density_tpp_floor=min(rule.density_tpp_floor, tpp_threshold),
+                       gray_tpp_low=rule.gray_tpp_low * tpp_threshold / rule.tpp_threshold,
+                       gray_density_low=rule.gray_density_low * k, gray_b2_density_low=rule.gray_b2_density_low * k)
+        changes["title"] += f", PD ≥ {density_threshold:g}"
+    return replace(rule, **changes)
+
+
+@dataclass(frozen=True)
+class Classification:
+    """What a rule says about one chip."""
+
+    status: str
+    eccn: str | None
+    reason: str
+    tpp: float | None
+    density: float | None
+
+    def to_dict(self) -> dict:
+        return {"status": self.status, "eccn": self.eccn, "reason": self.reason, "tpp": self.tpp, "density": self.density}
+
+
+def _n(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+
+
+def _require(value, what: str, chip: Chip, rule: Rule):
+    if value is None:
+        raise MissingSpecError(f"{what}: not known for {chip.name}, and rule {rule.name} needs it; give a value")
+    return value
+
+
+def classify(chip: Chip, rule: Rule) -> Classification:
+    """Classify ``chip`` under ``rule``.
+
+    Returns a status (``controlled``, ``gray-zone``, ``case-by-case``, ``not-controlled``), the
+    ECCN paragraph where there is one, and the reason in words.
+
+    Raises
+    ------
+    MissingSpecError
+        When the rule needs a figure the chip does not have (TPP, die area, interconnect or
+        memory bandwidth). A classification is never guessed.
+    """
+    tpp = _require(chip.tpp, "tpp", chip, rule)
+    pd = chip.density
+    status, eccn, reason = _base_status(chip, rule, tpp, pd)
+    if status == NOT_CONTROLLED and rule.informed_memory_bandwidth_gbps is not None and chip.datacenter:
+        bw = chip.memory_bandwidth_gbps
+        ic = chip.interconnect_gbps
+        if bw is None and ic is None:
+            _require(None, "memory_bandwidth_gbps", chip, rule)
+        if bw is not None and bw >= rule.informed_memory_bandwidth_gbps:
+            status, reason = CONTROLLED, f"memory bandwidth {_n(bw)} ≥ {_n(rule.informed_memory_bandwidth_gbps)} GB/s (is-informed letter)"
+        elif ic is not None and ic >= rule.informed_interconnect_gbps:
+            status, reason = CONTROLLED, f"interconnect {_n(ic)} ≥ {_n(rule.informed_interconnect_gbps)} GB/s (is-informed letter)"
+    if status in (CONTROLLED, GRAY_ZONE) and rule.case_by_case_tpp_below is not None:
+        bw = _require(chip.memory_bandwidth_gbps, "memory_bandwidth_gbps", chip, rule)
+        if tpp < rule.case_by_case_tpp_below and bw < rule.case_by_case_bandwidth_below:
+            status = CASE_BY_CASE
+            reason += (f"; TPP {_n(tpp)} < {_n(rule.case_by_case_tpp_below)} and bandwidth "
+                       f"{_n(bw)} < {_n(rule.case_by_case_bandwidth_below)} GB/s → case-by-case review")
+        else:
+            reason += "; outside the case-by-case window → presumption of denial"
+    return Classification(status, eccn, reason, tpp, pd)
+
+
+def _base_status(chip: Chip, rule: Rule, tpp: float, pd: float | None) -> tuple[str, str | None, str]:
+    T = rule.tpp_threshold
+    if rule.interconnect_threshold_gbps is not None:
+        if tpp < T:
+            return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(T)}"
+        ic = _require(chip.interconnect_gbps, "interconnect_gbps", chip, rule)
+        if ic >= rule.interconnect_threshold_gbps:
+            return CONTROLLED, "3A090", f"TPP {_n(tpp)} ≥ {_n(T)} and interconnect {_n(ic)} ≥ {_n(rule.interconnect_threshold_gbps)} GB/s"
+        return NOT_CONTROLLED, None, f"TPP {_n(tpp)} ≥ {_n(T)} but interconnect {_n(ic)} < {_n(rule.interconnect_threshold_gbps)} GB/s"
+    if tpp >= T:
+        return CONTROLLED, "3A090.a", f"TPP {_n(tpp)} ≥ {_n(T)}"
+    if not chip.datacenter:
+        return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(T)} and not a datacenter chip (PD prongs do not apply)"
+    if rule.density_threshold is None or tpp < min(rule.density_tpp_floor, rule.gray_tpp_low):
+        return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(min(T, rule.density_tpp_floor or T))}"
+    pd = _require(pd, "die_area_mm2", chip, rule)
+    D = rule.density_threshold
+    if tpp >= rule.density_tpp_floor and pd >= D:
+        return CONTROLLED, "3A090.a", f"TPP {_n(tpp)} ≥ {_n(rule.density_tpp_floor)} and PD {pd:.2f} ≥ {D:.2f}"
+    if rule.gray_tpp_low <= tpp < T and rule.gray_density_low <= pd < D:
+        return GRAY_ZONE, "3A090.b", f"{_n(rule.gray_tpp_low)} ≤ TPP {_n(tpp)} < {_n(T)} and {rule.gray_density_low:.2f} ≤ PD {pd:.2f} < {D:.2f}"
+    if tpp >= rule.density_tpp_floor and rule.gray_b2_density_low <= pd < D:
+        return GRAY_ZONE, "3A090.b", f"TPP {_n(tpp)} ≥ {_n(rule.density_tpp_floor)} and {rule.gray_b2_density_low:.2f} ≤ PD {pd:.2f} < {D:.2f}"
+    return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(T)} and PD {pd:.2f} < {min(rule.gray_b2_density_low, D):.2f}"
+
+
+def classify_or_unknown(chip: Chip, rule: Rule) -> Classification:
+    """``classify``, but a missing figure gives status ``unknown`` with the reason (for tables)."""
+    try:
+        return classify(chip, rule)
+    except MissingSpecError as exc:
+        return Classification("unknown", None, str(exc), chip.tpp, chip.density)
+
+
+def rule_in_force(month: str) -> Rule | None:
+    """The real vintage in force in ``month`` ["YYYY-MM"], or None before Oct 2022."""
+    current = None
+    for rule in RULES.values():
+        if rule.effective <= month:
+            current = rule
+    return current

@@ -1,0 +1,106 @@
+"""Scenario files: presets load, overrides merge, bad input names the key and what is allowed."""
+
+import json
+
+import pytest
+
+import lib
+from lib.scenario import SCENARIO_DIR, baseline_path, load_scenario, parse_scenario_text, source_comments
+
+
+def test_presets_present():
+    assert {"baidu-2023", "china-2026", "full-embargo", "oct-2022-kept", "h20-exportable"} <= set(lib.list_presets())
+    assert "baseline" in baseline_path().name
+    assert all(p.suffix == ".toml" for p in SCENARIO_DIR.iterdir())
+
+
+@pytest.mark.parametrize("preset", sorted(lib.list_presets()))
+def test_preset_is_documented(preset):
+    path = lib.list_presets()[preset]
+    raw = parse_scenario_text(path.read_bytes())
+    assert raw["schema_version"] == 1 and raw["name"] and raw["description"]
+    comments = source_comments(path)
+    for key in raw.get("levers", {}):
+        assert key in comments, f"{path.name}: levers.{key} has no source comment"
+        assert "[" in comments[key] or "Assumption" in comments[key]
+
+
+def test_preset_only_overrides(baseline):
+    s = load_scenario("full-embargo")
+    assert s.lever("tpp_threshold") == 0 and s.lever("lifetime_years") == baseline.lever("lifetime_years")
+    assert s.initial_stock == baseline.initial_stock
+
+
+def test_overrides_and_round_trip(tmp_path, baseline):
+    s = load_scenario("baidu-2023", {"leakage": 0.3, "horizon": "2028-12"})
+    assert s.lever("leakage") == 0.3 and s.horizon == "2028-12"
+    path = tmp_path / "mine.toml"
+    path.write_text(s.to_toml(), encoding="utf-8")
+    again = load_scenario(str(path))
+    assert again.levers == s.levers and again.initial_stock == s.initial_stock and again.domestic_mix == s.domestic_mix
+    assert again.deliveries == s.deliveries and again.horizon == "2028-12"
+    js = tmp_path / "mine.json"
+    js.write_text(json.dumps(s.to_dict()), encoding="utf-8")
+    assert load_scenario(str(js)).levers == s.levers
+
+
+@pytest.mark.parametrize("text, match", [
+    (b"", "is empty"),
+    (b"\x00\x01\x02binary", "binary data|not UTF-8"),
+    (b"\xff\xfe\x00garbage", "not UTF-8"),
+    (b"name = ", "not valid TOML"),
+    (b"{\"name\": }", "not valid JSON"),
+    (b"[1, 2]", "not valid TOML"),
+    (b"name = 'x'\nleakage = 0.2", r"levers go under \[levers\]"),
+    (b"name = 'x'\nhorizn = '2030-12'", "did you mean 'horizon'"),
+    (b"name = 'x'\n[levers]\nleakage = 'lots'", r"levers.leakage: 'lots' is not a number; allowed: 0 to 1"),
+    (b"name = 'x'\n[levers]\nleakage = nan", "levers.leakage: nan is out of range"),
+    (b"name = 'x'\n[levers]\nleakage = inf", "out of range"),
+    (b"name = 'x'\n[levers]\nimport_budget = 1e308", "import_budget: 1e\\+308 is out of range"),
+    (b"name = 'x'\n[levers]\nlifetme_years = 3", "did you mean 'lifetime_years'"),
+    (b"name = 'x'\n[initial_stock]\nA800 = -5", r"initial_stock.A800: -5 is not allowed"),
+    (b"name = 'x'\n[initial_stock]\nA9000 = 5", "unknown chip 'A9000'"),
+    (b"name = 'x'\nstart = '2023-13'", "start: '2023-13' is not a month"),
+    (b"name = 'x'\nhorizon = '2020-01'", "horizon: '2020-01' is not after start"),
+    (b"name = 'x'\nschema_version = 99", "schema_version: 99 is not supported"),
+    (b"name = 'x'\nrule_vintage = 'oct-2024'", "rule_vintage: 'oct-2024' is unknown"),
+    (b"name = 'x'\nimport_chips = ['Ascend 910B']", "import_chips: 'Ascend 910B' is domestic"),
+    (b"name = 'x'\n[[domestic_mix]]\nfrom = '2023-11'\nshares = { 'Kunlun II' = 0.5 }", "sum 0.500"),
+    (b"name = 5", "name: 5 is not text"),
+    (b"name = 'x'\nlevers = 3", "levers: int is not allowed"),
+    (b"\xef\xbb\xbfname = 'x'\nhorizon = '2020-01'", "horizon"),  # a byte-order mark is accepted
+    (b"a = " + b"[" * 5000 + b"]" * 5000, "nested too deeply|not valid TOML"),
+    (b"x" * 300_000, "too large"),
+])
+def test_bad_files(text, match):
+    with pytest.raises(lib.ScenarioError, match=match):
+        load_scenario(parse_scenario_text(text))
+
+
+def test_bom_file_loads():
+    s = load_scenario(parse_scenario_text(b"\xef\xbb\xbfname = 'with BOM'\n"))
+    assert s.name == "with BOM"
+
+
+def test_missing_file_and_unknown_preset():
+    with pytest.raises(lib.ScenarioError, match="no file at"):
+        load_scenario("nowhere/missing.toml")
+    with pytest.raises(lib.ScenarioError, match="did you mean 'china-2026'"):
+        load_scenario("china-2025")
+
+
+def test_bad_override():
+    with pytest.raises(lib.ScenarioError, match="did you mean 'leakage'"):
+        load_scenario("baidu-2023", {"leakag": 0.1})
+    with pytest.raises(lib.ScenarioError, match="tpp_threshold: -1 is out of range; allowed: 0 to 50,000"):
+        load_scenario("baidu-2023", {"tpp_threshold": -1})
+
+
+def test_every_lever_range_meets_contract():
+    required = {"tpp_threshold": (0, 50_000), "density_threshold": (0, 50), "leakage": (0, 1),
+                "training_substitution": (0.5, 10), "inference_substitution": (0.5, 10),
+                "domestic_supply": (0, 5_000_000), "domestic_growth": (0.5, 5), "import_budget": (0, 1e11),
+                "lifetime_years": (1, 10), "demand_growth": (1, 10)}
+    for name, (low, high) in required.items():
+        lever = lib.LEVERS[name]
+        assert lever.minimum <= low and lever.maximum >= high, name

@@ -43,7 +43,8 @@ class Compiled:
     price: np.ndarray                  # (C,) [USD], NaN when unknown
     buy_count: int                     # K: the first K chips are the foreign buy list
     status: np.ndarray                 # (K, T) status index of each buy-list chip per month (-1: not yet available)
-    status_names: tuple                # (K, T) reason strings are kept in `rules_in_force`
+    status_patterns: np.ndarray        # (K, U) the distinct columns of `status`
+    month_pattern: np.ndarray          # (T,) which pattern each month has
     mix: np.ndarray                    # (C, T) domestic mix share per chip per month [share]
     fixed_deliveries: np.ndarray       # (C, T) [chips/month]
     initial: np.ndarray                # (C,) [chips]
@@ -164,40 +165,53 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     what_if = pj.month_index(scenario.what_if_from)
     notice = int(scenario.lever("what_if_notice_months"))
     surge = (months >= what_if - notice) & (months < what_if)
+    patterns, month_pattern = np.unique(status, axis=1, return_inverse=True)
     return Compiled(months=months, labels=labels, chips=tuple(chips), is_domestic=is_domestic, train_base=train_base,
-                    infer_base=infer_base, price=price, buy_count=K, status=status, status_names=(),
+                    infer_base=infer_base, price=price, buy_count=K, status=status, status_patterns=patterns,
+                    month_pattern=month_pattern.reshape(-1),
                     mix=mix, fixed_deliveries=deliveries, initial=initial, surge_months=surge,
                     frontier_offset=months - pj.month_index(scenario.frontier_anchor_month),
                     rules_in_force=tuple(r.title if r else "no 3A090 rule" for r in rules),
                     classifications=classifications)
 
 
-def foreign_purchases(compiled: Compiled, import_budget, leakage, approval_share, front_running_surge, foreign_supply_cap):
+def foreign_purchases(compiled: Compiled, import_budget, leakage, approval_share, front_running_surge, foreign_supply_cap,
+                      weights: dict | None = None):
     """Foreign chips bought per month, split into licit and leaked [chips/month].
 
-    Lever arguments are scalars, or arrays of shape (N,) for N Monte Carlo samples. Returns
-    ``(licit, leaked, spend)`` with shapes (K, T), (K, T), (T,) [USD/month], or with a leading N.
+    Lever arguments are scalars, or arrays of shape (N,) for N Monte Carlo samples. The rule status of
+    the buy list takes only a few distinct patterns over the months, so the waterfall is computed once
+    per pattern and spread over the months afterwards.
+
+    Returns ``(licit, leaked, spend)``: per chip (K, T), (K, T) and (T,) [USD/month] when ``weights``
+    is None; otherwise ``weights`` maps names to per-chip vectors (K,) and the first item is a dict of
+    weighted sums (…, T) (e.g. H100e arriving per month), the second the leaked units (…, T).
     """
     K = compiled.buy_count
-    status = np.maximum(compiled.status, 0)
-    available = compiled.status >= 0
+    patterns, month_pattern = compiled.status_patterns, compiled.month_pattern
+    status = np.maximum(patterns, 0)
+    available = patterns >= 0
     access = np.where(available, np.take(pj.access_by_status(leakage, approval_share), status, axis=-1), 0.0)
-    shares = pj.waterfall_shares(access)                                           # (..., K, T)
-    budget = _per_month(import_budget) / 12.0 * (1.0 + _per_month(front_running_surge) * compiled.surge_months)
-    price = compiled.price[:K, None]
-    units = shares * budget[..., None, :] / price
-    cap = _per_month(foreign_supply_cap) / 12.0
-    scale = np.minimum(1.0, cap / np.maximum(units.sum(axis=-2), 1e-12))
-    units = units * scale[..., None, :]
-    # Of what arrives, the licit part: all of it when not controlled, approval/access when licensable.
+    shares = pj.waterfall_shares(access)                                           # (..., K, U)
     approval = np.asarray(approval_share, dtype=float)
     approval = approval.reshape(-1, 1, 1) if approval.ndim else float(approval)
     licensable = (status == pj.STATUS_INDEX["gray-zone"]) | (status == pj.STATUS_INDEX["case-by-case"])
     licit_part = np.where(status == pj.STATUS_INDEX["not-controlled"], 1.0,
                           np.where(licensable, approval / np.where(access > 0, access, 1.0), 0.0))
-    licit = units * np.where(available, np.minimum(licit_part, 1.0), 0.0)
-    spend = (units * price).sum(axis=-2)
-    return licit, units - licit, spend
+    licit_part = np.where(available, np.minimum(licit_part, 1.0), 0.0)
+    per_dollar = shares / compiled.price[:K, None]                                 # chips per USD, (..., K, U)
+    budget = _per_month(import_budget) / 12.0 * (1.0 + _per_month(front_running_surge) * compiled.surge_months)
+    total = budget * per_dollar.sum(axis=-2)[..., month_pattern]                   # chips/month, (..., T)
+    scale = np.minimum(1.0, _per_month(foreign_supply_cap) / 12.0 / np.maximum(total, 1e-12))
+    spent = budget * scale * shares.sum(axis=-2)[..., month_pattern]              # USD/month
+    if weights is None:
+        units = (per_dollar[..., month_pattern] * (budget * scale)[..., None, :])
+        licit = units * licit_part[..., month_pattern]
+        return licit, units - licit, spent
+    leaked = budget * scale * (per_dollar * (1.0 - licit_part)).sum(axis=-2)[..., month_pattern]
+    weighted = {name: budget * scale * np.einsum("...ku,k->...u", per_dollar, w)[..., month_pattern]
+                for name, w in weights.items()}
+    return weighted, leaked, spent
 
 
 def _per_month(value):

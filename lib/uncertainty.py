@@ -21,9 +21,9 @@ from .model import Compiled, compile_scenario, foreign_purchases, run
 from .scenario import Scenario
 
 QUANTILES = {"p10": 0.10, "p50": 0.50, "p90": 0.90}
-SERIES = ("h100e_training", "h100e_inference", "largest_run_flop", "frontier_gap_years", "inference_tokens_per_day",
-          "stock_units")
+SERIES = ("h100e_training", "h100e_inference", "largest_run_flop", "frontier_gap_years")
 MAX_SAMPLES = 100_000
+RUN_SCALE_LEVERS = ("mfu", "run_window_days", "training_share")  # largest run = training H100e × these
 
 
 # ---- the vectorised projection ------------------------------------------------------------------
@@ -37,15 +37,15 @@ def simulate_aggregate(scenario: Scenario, compiled: Compiled, values: dict) -> 
     K = compiled.buy_count
     T = len(compiled.months)
     v = {name: np.asarray(x, dtype=float) for name, x in values.items()}
-    licit, leaked, spend = foreign_purchases(compiled, v["import_budget"], v["leakage"], v["approval_share"],
-                                             v["front_running_surge"], v["foreign_supply_cap"])
-    bought = licit + leaked                                                    # (N, K, T)
     dom = compiled.is_domestic
+    weights = {"train": compiled.train_base[:K], "infer": compiled.infer_base[:K], "units": np.ones(K)}
+    bought, leaked, spend = foreign_purchases(compiled, v["import_budget"], v["leakage"], v["approval_share"],
+                                              v["front_running_surge"], v["foreign_supply_cap"], weights=weights)
     fixed = compiled.fixed_deliveries
     supply = pj.domestic_supply_per_month(T, v["domestic_supply"], v["domestic_growth"])   # (N, T)
 
-    def weighted(base):
-        foreign = np.einsum("nkt,k->nt", bought, base[:K]) + (fixed[~dom] * base[~dom, None]).sum(axis=0)
+    def weighted(base, name):
+        foreign = bought[name] + (fixed[~dom] * base[~dom, None]).sum(axis=0)
         domestic = (fixed[dom] * base[dom, None]).sum(axis=0) + supply * (compiled.mix[dom] * base[dom, None]).sum(axis=0)
         initial_f = float((compiled.initial[~dom] * base[~dom]).sum())
         initial_d = float((compiled.initial[dom] * base[dom]).sum())
@@ -55,15 +55,15 @@ def simulate_aggregate(scenario: Scenario, compiled: Compiled, values: dict) -> 
     lifetime_months = np.maximum(1, np.round(v["lifetime_years"] * 12)).astype(int)
     s0 = pj.initial_stock_survival(T, v["lifetime_years"], v["initial_stock_age_years"], q)    # (N, T)
 
-    def stock_of(base, substitution):
-        foreign, domestic, initial_f, initial_d = weighted(base)
+    def stock_of(base, name, substitution):
+        foreign, domestic, initial_f, initial_d = weighted(base, name)
         arrivals = foreign + domestic / substitution[:, None]
         return pj.survival_kernel_stock(arrivals, lifetime_months, q) + (initial_f + initial_d / substitution)[:, None] * s0
 
     ones = np.ones(len(compiled.chips))
-    h_train = stock_of(compiled.train_base, v["training_substitution"])
-    h_infer = stock_of(compiled.infer_base, v["inference_substitution"])
-    units = stock_of(ones, np.ones_like(v["training_substitution"]))
+    h_train = stock_of(compiled.train_base, "train", v["training_substitution"])
+    h_infer = stock_of(compiled.infer_base, "infer", v["inference_substitution"])
+    units = stock_of(ones, "units", np.ones_like(v["training_substitution"]))
     t = np.arange(T)
     col = lambda name: v[name][:, None]  # noqa: E731
     largest = pj.largest_run_flop(h_train, col("mfu"), col("run_window_days"), col("training_share"))
@@ -78,7 +78,7 @@ def simulate_aggregate(scenario: Scenario, compiled: Compiled, values: dict) -> 
         "inference_tokens_per_day": pj.inference_tokens_per_day(h_infer, col("training_share"),
                                                                 col("tokens_per_second_per_h100e")),
         "runway_months": runway,
-        "arrivals_foreign_total": bought.sum(axis=(1, 2)), "arrivals_leaked_total": leaked.sum(axis=(1, 2)),
+        "arrivals_foreign_total": bought["units"].sum(axis=-1), "arrivals_leaked_total": leaked.sum(axis=-1),
         "arrivals_domestic_total": domestic_arrivals,
         "spend_usd_total": spend.sum(axis=-1) + (supply * (compiled.mix[dom] * np.nan_to_num(compiled.price[dom])[:, None]).sum(axis=0)).sum(axis=-1),
     }
@@ -172,10 +172,17 @@ def run_monte_carlo(scenario: Scenario, samples: int = 2_000, seed: int = 0, ran
                                 f"allowed: {', '.join(UNCERTAIN_LEVERS)}")
     rng = np.random.default_rng(seed)
     compiled = compile_scenario(scenario)
-    series = simulate_aggregate(scenario, compiled, draw(scenario, int(samples), rng, ranges))
+    series_inputs = draw(scenario, int(samples), rng, ranges)
+    series = simulate_aggregate(scenario, compiled, series_inputs)
     levels = list(QUANTILES.values())
     monthly = {}
     for name in SERIES:
+        if name == "largest_run_flop" and all(np.ptp(series_inputs[k]) == 0 for k in RUN_SCALE_LEVERS):
+            # The largest run is the training fleet times a factor that is the same in every sample here,
+            # and quantiles commute with a positive factor: scale instead of sorting again.
+            factor = float(series[name][0, 0] / series["h100e_training"][0, 0]) if series["h100e_training"][0, 0] else 0.0
+            monthly[name] = {label: q * factor for label, q in monthly["h100e_training"].items()}
+            continue
         qs = np.quantile(series[name], levels, axis=0)
         monthly[name] = {label: qs[i] for i, label in enumerate(QUANTILES)}
     summary = {}

@@ -24,9 +24,9 @@ from lib.uncertainty import SOLVE_LEVERS, TARGET_KEYS, TORNADO_OUTPUTS, run_mont
 
 PRESETS = lib.list_presets()
 DEFAULT_PRESET = "baidu-2023"
-VIEWS = ("Projection", "Uncertainty", "Export rule", "Compare", "Share & export", "Assumptions & sources", "About")
+VIEWS = ("Projection", "Gap & inference", "Uncertainty", "Export rule", "Compare", "Share & export", "Assumptions & sources", "About")
 SAMPLE_CHOICES = (0, 200, 1_000, 5_000, 10_000)
-DEFAULT_SAMPLES = 200
+DEFAULT_SAMPLES = 0  # off by default: fans cost ~11 ms per rerun and two extra traces per chart
 MAX_UPLOAD_MB = 1
 MAX_PINS = 4
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
@@ -79,9 +79,15 @@ def projection_figures(key: tuple, base_key: tuple, fan_key: tuple | None):
     cap, bcap = result.capability, base.capability
     return (charts.runs_figure(cap, result.summary, bcap, fans),
             charts.capability_figure(cap, bcap, fans),
-            charts.stockpile_figure(result.monthly, bcap.set_index("month")["stock_units"], result.scenario.actor),
-            charts.gap_figure(cap, bcap, fans),
-            charts.tokens_figure(cap, bcap))
+            charts.stockpile_figure(result.monthly, bcap.set_index("month")["stock_units"], result.scenario.actor))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def detail_figures(key: tuple, base_key: tuple, fan_key: tuple | None):
+    result, base = compute(key), compute(base_key)
+    fans = compute_monte_carlo(*fan_key).monthly if fan_key else None
+    return charts.gap_figure(result.capability, base.capability, fans), charts.tokens_figure(result.capability,
+                                                                                              base.capability)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -152,6 +158,17 @@ def human(x: float, unit: str = "") -> str:
     return f"{x:,.4g}"
 
 
+def flop(x: float) -> str:
+    """1.23e+26 → '1.2e26 FLOP' (short enough for a metric tile)."""
+    mantissa, exponent = f"{x:.1e}".split("e")
+    return f"{mantissa}e{int(exponent)} FLOP"
+
+
+def slider_format(lever: Lever) -> str:
+    decimals = max(0, -math.floor(math.log10(lever.step))) if lever.step < 1 else 0
+    return f"%.{decimals}f"
+
+
 def snap(lever: Lever, value: float) -> float:
     if lever.log_scale:
         options = LOG_OPTIONS[lever.name]
@@ -174,7 +191,7 @@ def lever_widget(lever: Lever, disabled: bool = False) -> float:
                           help=help_text, disabled=disabled)
     else:
         value = st.slider(label, float(lever.minimum), float(lever.maximum), step=float(lever.step), key=lever.name,
-                          help=help_text, disabled=disabled)
+                          help=help_text, disabled=disabled, format=slider_format(lever))
     if lever.tier == "basic" and lever.reference_points:
         nearest = min(lever.reference_points, key=lambda r: abs(r[0] - value))
         st.caption(f"≈ {nearest[1]}" if math.isclose(nearest[0], value, rel_tol=0.02) else
@@ -390,16 +407,26 @@ def headline(result: lib.Result, base: lib.Result, mc) -> None:
     s, b = result.summary, base.summary
     cols = st.columns(4)
     runway = f"{s['runway_months']} months" + ("+" if s["runway_beyond_horizon"] else "")
-    cols[0].metric("Runway for the planned run", runway, delta=f"{s['runway_months'] - b['runway_months']:+d} vs preset",
+
+    def delta(change: float, text: str, inverse: bool = False) -> dict:
+        if abs(change) < 1e-9:
+            return {"delta": "same as preset", "delta_color": "off", "delta_arrow": "off"}
+        return {"delta": text, "delta_color": "inverse" if inverse else "normal"}
+
+    cols[0].metric("Runway for the planned run", runway,
+                   **delta(s["runway_months"] - b["runway_months"], f"{s['runway_months'] - b['runway_months']:+d} months vs preset"),
                    help="Months from the start until the planned training run no longer fits the fleet.")
+    ratio = s["h100e_end"] / b["h100e_end"] - 1 if b["h100e_end"] else 0.0
     cols[1].metric(f"Training H100e, {result.scenario.horizon}", human(s["h100e_end"]),
-                   delta=f"{(s['h100e_end'] / b['h100e_end'] - 1) * 100:+.1f}% vs preset" if b["h100e_end"] else None,
+                   **delta(ratio, f"{ratio * 100:+.1f}% vs preset"),
                    help="Effective training compute at the horizon [H100-equivalents].")
+    gap = s["frontier_gap_years_end"] - b["frontier_gap_years_end"]
     cols[2].metric("Years behind the frontier", f"{s['frontier_gap_years_end']:.2f}",
-                   delta=f"{s['frontier_gap_years_end'] - b['frontier_gap_years_end']:+.2f} vs preset",
-                   delta_color="inverse", help="At the horizon: how long ago the frontier ran a run this large [years].")
-    cols[3].metric("Largest trainable run", f"{s['largest_run_flop_end']:.2e} FLOP",
-                   delta=f"×{s['largest_run_flop_end'] / max(b['largest_run_flop_end'], 1):.2f} vs preset",
+                   **delta(gap, f"{gap:+.2f} years vs preset", inverse=True),
+                   help="At the horizon: how long ago the frontier ran a run this large [years].")
+    run_ratio = s["largest_run_flop_end"] / max(b["largest_run_flop_end"], 1)
+    cols[3].metric("Largest trainable run", flop(s["largest_run_flop_end"]),
+                   **delta(run_ratio - 1, f"×{run_ratio:.2f} vs preset"),
                    help="At the horizon, in one run window with the fleet share set for it [FLOP].")
     if mc is not None:
         p = mc.probabilities
@@ -411,14 +438,20 @@ def headline(result: lib.Result, base: lib.Result, mc) -> None:
 
 
 def projection_view(key, base_key, fan_key) -> None:
-    runs, capability, stockpile, gap, tokens = projection_figures(key, base_key, fan_key)
+    runs, capability, stockpile = projection_figures(key, base_key, fan_key)
     left, right = st.columns(2)
     left.plotly_chart(runs, key="chart_runs", config=PLOT_CONFIG)
     right.plotly_chart(capability, key="chart_capability", config=PLOT_CONFIG)
+    st.plotly_chart(stockpile, key="chart_stockpile", config=PLOT_CONFIG)
+
+
+def detail_view(key, base_key, fan_key) -> None:
+    gap, tokens = detail_figures(key, base_key, fan_key)
     left, right = st.columns(2)
-    left.plotly_chart(stockpile, key="chart_stockpile", config=PLOT_CONFIG)
-    right.plotly_chart(gap, key="chart_gap", config=PLOT_CONFIG)
-    st.plotly_chart(tokens, key="chart_tokens", config=PLOT_CONFIG)
+    left.plotly_chart(gap, key="chart_gap", config=PLOT_CONFIG)
+    right.plotly_chart(tokens, key="chart_tokens", config=PLOT_CONFIG)
+    st.caption("Inference capacity serves a 70B-class model with the fleet share not used by the largest run; "
+               "decode is memory-bound, so the H20 counts ~1.2 H100 here but ~0.15 H100 for training.")
 
 
 def uncertainty_view(key, scenario: lib.Scenario, samples: int) -> None:
@@ -621,6 +654,8 @@ def main() -> None:
 
     if view == "Projection":
         projection_view(key, base_key, (key, samples, 0) if samples else None)
+    elif view == "Gap & inference":
+        detail_view(key, base_key, (key, samples, 0) if samples else None)
     elif view == "Uncertainty":
         uncertainty_view(key, scenario, samples)
     elif view == "Export rule":

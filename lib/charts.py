@@ -16,8 +16,8 @@ STATUS_COLORS = {"not-controlled": "#2e7d32", "gray-zone": "#f9a825", "case-by-c
 FAMILY_COLORS = {"NVIDIA A100/A800": "#76b900", "NVIDIA H100/H800/H200": "#3d7a00", "NVIDIA H20": "#b5e06b",
                  "NVIDIA B200": "#1f4d00", "NVIDIA other": "#9ccc65", "AMD": "#d32f2f", "Huawei Ascend": "#c2185b",
                  "Baidu Kunlun": "#1565c0", "Other domestic": "#6a1b9a"}
-BASE_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=360, hovermode="x unified",
-                   legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
+BASE_LAYOUT = dict(margin=dict(l=10, r=10, t=40, b=10), height=400, hovermode="x unified",
+                   legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=11)))
 # No `template=`: assigning a template deep-copies and validates it, ~20 ms per figure; Streamlit's theme styles it.
 
 

@@ -141,7 +141,7 @@ _LEVER_LIST = (
           "Size of the training run the actor plans at the start; grows at planned-run growth.",
           ((3.3e24, "DeepSeek-V3"), (2.1e25, "GPT-4"), (3.8e25, "Llama 3.1 405B")), log_scale=True,
           uncertainty=_u(0.5, 2.0, distribution="loguniform", basis="Assumption: ERNIE compute is undisclosed [K60]")),
-    Lever("frontier_growth", "Frontier growth", "× per year", 1, 10, 0.1, "Frontier", "advanced",
+    Lever("frontier_growth", "Frontier growth", "× per year", 1.1, 10, 0.1, "Frontier", "advanced",
           "Yearly growth of the largest frontier training run.",
           ((2.0, "slow"), (3.0, "between fact-sheet anchors"), (4.5, "Epoch trend (mem)")),
           uncertainty=_u(0.8, 1.33, basis="fact-sheet anchors 2.1e25 (2023) → 1e26+ (2025–26), aiming at 1e27")),

@@ -84,6 +84,19 @@ def _rule_for_month(scenario: Scenario, month: str) -> Rule | None:
     return custom_rule(base.name, scenario.lever("tpp_threshold"), scenario.lever("density_threshold"))
 
 
+def _rules_by_month(scenario: Scenario, labels: tuple) -> list:
+    """The rule of each month; months with the same real vintage share one Rule object."""
+    by_vintage: dict = {}
+    out = []
+    for label in labels:
+        real = rule_in_force(label)
+        key = (real.name if real else None, label < scenario.what_if_from)
+        if key not in by_vintage:
+            by_vintage[key] = _rule_for_month(scenario, label)
+        out.append(by_vintage[key])
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _classify_cached(chip: Chip, rule: Rule) -> Classification:
     return classify_or_unknown(chip, rule)
@@ -102,8 +115,13 @@ def _preference_key(chip: Chip):
     return -(chip.training_h100e / chip.price_usd)
 
 
+@lru_cache(maxsize=64)
 def compile_scenario(scenario: Scenario) -> Compiled:
-    """Turn a scenario's structure into arrays. Pure; depends on tpp/density levers through the rule."""
+    """Turn a scenario's structure into arrays. Pure; depends on tpp/density levers through the rule.
+
+    Cached: the Monte Carlo, the tornado and goal-seek compile the same scenario again. The arrays are
+    shared, so callers never write into them.
+    """
     start, end = pj.month_index(scenario.start), pj.month_index(scenario.horizon)
     months = np.arange(start, end + 1)
     labels = tuple(pj.month_label(m) for m in months)
@@ -130,7 +148,7 @@ def compile_scenario(scenario: Scenario) -> Compiled:
     price = np.array([c.price_usd if c.price_usd else np.nan for c in chip_objs])
 
     # Rule per month: only a handful of distinct rules, so classify per distinct rule.
-    rules = [_rule_for_month(scenario, label) for label in labels]
+    rules = _rules_by_month(scenario, labels)
     status = np.full((K, T), -1, dtype=int)
     classifications = {}
     cache: dict = {}

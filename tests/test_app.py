@@ -1,6 +1,8 @@
 """The app in Streamlit's AppTest: presets, URL seeding, live updates, bad links, uploads, the classifier form."""
 
+import base64
 import json
+import zlib
 from pathlib import Path
 
 import pytest
@@ -33,7 +35,7 @@ def app():
 
 def test_default_renders(app):
     assert not app.exception
-    assert len(app.get("plotly_chart")) == 5
+    assert len(app.get("plotly_chart")) == 3
     assert metrics(app)["Runway for the planned run"] == "19 months"
     assert not app.warning
 
@@ -87,6 +89,9 @@ def test_lever_change_updates_metric_chart_and_url(app):
     ({"rule_vintage": "oct-2099"}, "'rule_vintage': 'oct-2099' is unknown"),
     ({"what_if_from": "1999-01"}, "'what_if_from': '1999-01' is not a month"),
     ({"custom": "!!!notbase64"}, "damaged"),
+    # a zip bomb: ~10 kB in the link, 5 MB of JSON once inflated; decompression stops at 300 kB
+    ({"custom": base64.urlsafe_b64encode(zlib.compress(json.dumps({"name": "x" * 5_000_000}).encode())).decode()},
+     "damaged"),
     ({"view": "Secret"}, "'view': 'Secret' is unknown"),
     ({"leakage": ["0.1", "0.2"]}, "given 2 times"),
 ])

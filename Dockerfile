@@ -1,0 +1,16 @@
+# Chokepoint as a container: slim Python 3.12, non-root, health check, port from $PORT.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PORT=8501
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt && useradd --create-home --uid 10001 chokepoint
+COPY --chown=chokepoint:chokepoint app.py ./
+COPY --chown=chokepoint:chokepoint lib ./lib
+COPY --chown=chokepoint:chokepoint scenarios ./scenarios
+COPY --chown=chokepoint:chokepoint .streamlit ./.streamlit
+USER chokepoint
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD python -c "import os, urllib.request as u; u.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8501\")}/_stcore/health', timeout=4)"
+CMD ["sh", "-c", "exec streamlit run app.py --server.port=${PORT} --server.address=0.0.0.0 --server.headless=true"]

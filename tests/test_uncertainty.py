@@ -1,0 +1,127 @@
+"""Monte Carlo, tornado and goal-seek."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import lib
+from lib.uncertainty import parse_target, run_monte_carlo, solve, tornado
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_quantiles_ordered(baseline):
+    mc = run_monte_carlo(baseline, samples=500, seed=3)
+    for series in mc.monthly.values():
+        assert (series["p10"] <= series["p50"]).all() and (series["p50"] <= series["p90"]).all()
+    assert set(mc.summary) >= {"runway_months", "h100e_end", "frontier_gap_years_end"}
+    assert 0 <= mc.probabilities["runway_under_12_months"] <= mc.probabilities["runway_under_24_months"] <= 1
+
+
+def test_seed_reproduces_and_differs(baseline):
+    a = run_monte_carlo(baseline, samples=300, seed=7)
+    b = run_monte_carlo(baseline, samples=300, seed=7)
+    c = run_monte_carlo(baseline, samples=300, seed=8)
+    assert a.summary == b.summary and a.probabilities == b.probabilities
+    assert a.summary != c.summary
+
+
+def test_cli_seed_is_byte_identical():
+    args = [sys.executable, "-m", "lib", "run", "baidu-2023", "--samples", "200", "--seed", "5"]
+    one = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    two = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert one.returncode == 0 and one.stdout == two.stdout
+    data = json.loads(one.stdout)
+    assert {"p10", "p50", "p90"} <= set(data["summary"]["h100e_end"])
+    assert "h100e_training_p50" in data["monthly"][0]
+
+
+@pytest.mark.parametrize("preset", sorted(lib.list_presets()))
+def test_narrow_ranges_collapse_to_the_deterministic_run(preset):
+    scenario = lib.load_scenario(preset)
+    exact = {name: (scenario.lever(name), scenario.lever(name)) for name in lib.UNCERTAIN_LEVERS}
+    mc = run_monte_carlo(scenario, samples=50, seed=1, ranges=exact)
+    summary = lib.run(scenario).summary
+    for key, q in mc.summary.items():
+        assert q["p50"] == pytest.approx(float(summary[key]), rel=1e-9, abs=1e-9), key
+    # ±0.1% ranges: the median stays within a hair of the deterministic value
+    narrow = {name: (scenario.lever(name) * 0.999, scenario.lever(name) * 1.001) for name in lib.UNCERTAIN_LEVERS}
+    mc = run_monte_carlo(scenario, samples=200, seed=2, ranges=narrow)
+    assert mc.summary["h100e_end"]["p50"] == pytest.approx(summary["h100e_end"], rel=0.01)
+    capability = lib.run(scenario).capability
+    assert mc.monthly["h100e_training"]["p50"] == pytest.approx(capability["h100e_training"].to_numpy(), rel=0.01)
+
+
+def test_bad_samples_and_ranges(baseline):
+    with pytest.raises(lib.ScenarioError, match="samples: 0 is not allowed"):
+        run_monte_carlo(baseline, samples=0)
+    with pytest.raises(lib.ScenarioError, match="samples: 200001 is not allowed"):
+        run_monte_carlo(baseline, samples=200_001)
+    with pytest.raises(lib.ScenarioError, match="'tpp_threshold' is not an uncertain lever"):
+        run_monte_carlo(baseline, samples=10, ranges={"tpp_threshold": (0, 1)})
+
+
+@pytest.mark.parametrize("preset", ["baidu-2023", "china-2026"])
+def test_tornado_signs_follow_monotonicity(preset):
+    frame = tornado(lib.load_scenario(preset), "h100e_end")
+    assert (np.diff(frame["swing"].to_numpy()) <= 0).all()  # sorted by size
+    for row in frame.itertuples():
+        sign = lib.LEVERS[row.lever].monotone
+        if sign and row.high_value > row.low_value:
+            assert (row.output_at_high - row.output_at_low) * sign >= -1e-9, row.lever
+
+
+def test_tornado_is_deterministic_and_matches_runs(baseline):
+    frame = tornado(baseline, "runway_months")
+    row = frame.set_index("lever").loc["domestic_supply"]
+    assert row.output_at_high == lib.run(baseline.with_levers(domestic_supply=row.high_value)).summary["runway_months"]
+    assert frame.attrs["base"] == lib.run(baseline).summary["runway_months"]
+
+
+def test_goal_seek_known_answer_on_constructed_scenario(baseline):
+    # Constructed: no domestic supply, no stock, no leakage, oct-2023 rule fixed, budget only for H100s.
+    # H100e_end depends on the TPP threshold only through whether the H100 (TPP 15,832) is controlled;
+    # with density_threshold at its maximum, the answer must be the H100's TPP.
+    s = baseline.with_fields(rule_vintage="oct-2023", import_chips=["H100"], initial_stock={}, deliveries=[])
+    s = s.with_levers(domestic_supply=0, leakage=0, density_threshold=50, import_budget=1e9)
+    answer = solve(s, "tpp_threshold", ("h100e", ">=", 1.0), year=2026)
+    assert answer["achievable"] and answer["direction"] == ">="
+    assert answer["value"] == pytest.approx(15_832, abs=1)
+
+
+def test_goal_seek_continuous_known_answer(baseline):
+    # Import budget needed for a runway of 30 months: check that it is the boundary.
+    answer = solve(baseline, "import_budget", ("runway_months", ">=", 30))
+    value = answer["value"]
+    assert lib.run(baseline.with_levers(import_budget=value)).summary["runway_months"] >= 30
+    assert lib.run(baseline.with_levers(import_budget=value * 0.99)).summary["runway_months"] < 30
+
+
+def test_goal_seek_no_solution_is_an_answer(baseline):
+    answer = solve(baseline, "leakage", ("runway_months", "<=", 3))
+    assert not answer["achievable"]
+    assert answer["message"].startswith("no value of leakage in [0, 1] achieves runway_months <= 3")
+    assert answer["best_value"] == 0.0
+    out = subprocess.run([sys.executable, "-m", "lib", "solve", "baidu-2023", "--lever", "leakage", "--target",
+                          "runway_months<=3"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "no value of leakage" in out.stdout
+
+
+def test_parse_target():
+    assert parse_target("frontier_gap_years>=3") == ("frontier_gap_years", ">=", 3.0)
+    with pytest.raises(lib.ScenarioError, match="did you mean 'runway_months'"):
+        parse_target("runway_month<=12")
+    with pytest.raises(lib.ScenarioError, match="finite"):
+        parse_target("runway_months<=1e999")
+
+
+def test_sensitivity_cli():
+    out = subprocess.run([sys.executable, "-m", "lib", "sensitivity", "baidu-2023", "--output", "runway_months"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    data = json.loads(out.stdout)
+    assert data["output"] == "runway_months" and len(data["levers"]) == len(lib.UNCERTAIN_LEVERS)

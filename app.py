@@ -440,16 +440,16 @@ def headline(result: lib.Result, base: lib.Result, mc) -> None:
 def projection_view(key, base_key, fan_key) -> None:
     runs, capability, stockpile = projection_figures(key, base_key, fan_key)
     left, right = st.columns(2)
-    left.plotly_chart(runs, key="chart_runs", config=PLOT_CONFIG)
-    right.plotly_chart(capability, key="chart_capability", config=PLOT_CONFIG)
-    st.plotly_chart(stockpile, key="chart_stockpile", config=PLOT_CONFIG)
+    left.plotly_chart(runs, key="chart_runs", config=PLOT_CONFIG, theme=None)
+    right.plotly_chart(capability, key="chart_capability", config=PLOT_CONFIG, theme=None)
+    st.plotly_chart(stockpile, key="chart_stockpile", config=PLOT_CONFIG, theme=None)
 
 
 def detail_view(key, base_key, fan_key) -> None:
     gap, tokens = detail_figures(key, base_key, fan_key)
     left, right = st.columns(2)
-    left.plotly_chart(gap, key="chart_gap", config=PLOT_CONFIG)
-    right.plotly_chart(tokens, key="chart_tokens", config=PLOT_CONFIG)
+    left.plotly_chart(gap, key="chart_gap", config=PLOT_CONFIG, theme=None)
+    right.plotly_chart(tokens, key="chart_tokens", config=PLOT_CONFIG, theme=None)
     st.caption("Inference capacity serves a 70B-class model with the fleet share not used by the largest run; "
                "decode is memory-bound, so the H20 counts ~1.2 H100 here but ~0.15 H100 for training.")
 
@@ -459,7 +459,7 @@ def uncertainty_view(key, scenario: lib.Scenario, samples: int) -> None:
                 "others stay where you set them.")
     output = st.selectbox("Output", TORNADO_OUTPUTS, key="tornado_output")
     frame = compute_tornado(key, output)
-    st.plotly_chart(charts.tornado_figure(frame, output), key="chart_tornado", config=PLOT_CONFIG)
+    st.plotly_chart(charts.tornado_figure(frame, output), key="chart_tornado", config=PLOT_CONFIG, theme=None)
     st.dataframe(frame.drop(columns=["lever"]), key="table_tornado", hide_index=True)
     st.divider()
     st.markdown("**Goal-seek.** Which lever value reaches a target? Solved by bisection; the model is monotone in "
@@ -489,7 +489,7 @@ def uncertainty_view(key, scenario: lib.Scenario, samples: int) -> None:
 
 def rule_view_ui(key) -> None:
     table, figure = rule_view(key)
-    st.plotly_chart(figure, key="chart_rule", config=PLOT_CONFIG)
+    st.plotly_chart(figure, key="chart_rule", config=PLOT_CONFIG, theme=None)
     show = table[["chip", "vendor", "origin", "status", "eccn", "reason", "tpp", "density", "memory_bandwidth_gbps",
                   "interconnect_gbps", "training_h100e", "inference_h100e", "price_usd", "confidence", "source"]]
     st.dataframe(show, key="table_rule", hide_index=True,
@@ -553,7 +553,7 @@ def compare_view(key, result: lib.Result) -> None:
     st.dataframe(out.map(lambda x: human(float(x))), key="table_compare_out")
     st.plotly_chart(charts.compare_figure(list(outputs), [o["frontier_gap_years_end"] for o in outputs.values()],
                                           "Years behind the frontier at the horizon"), key="chart_compare",
-                    config=PLOT_CONFIG)
+                    config=PLOT_CONFIG, theme=None)
     st.markdown("**Inputs** (changed rows only)")
     frame = pd.DataFrame(inputs)
     changed = frame[frame.nunique(axis=1) > 1] if len(entries) > 1 else frame

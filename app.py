@@ -141,7 +141,13 @@ def log_options(lever: Lever) -> list:
     return sorted(values)
 
 
-LOG_OPTIONS = {name: log_options(lever) for name, lever in LEVERS.items() if lever.log_scale}
+@st.cache_resource(show_spinner=False)
+def log_option_table() -> dict:
+    """Built once per server, not on every rerun: the script body runs again on every keystroke."""
+    return {name: log_options(lever) for name, lever in LEVERS.items() if lever.log_scale}
+
+
+LOG_OPTIONS = log_option_table()
 
 
 def human(x: float, unit: str = "") -> str:
@@ -199,6 +205,17 @@ def lever_widget(lever: Lever, disabled: bool = False) -> float:
     return float(value)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def defaults_for(preset: str, custom: str) -> dict:
+    """The control values a preset (or uploaded structure) starts from; read-only."""
+    return preset_values(structure(preset, custom))
+
+
+@st.cache_resource(show_spinner=False)
+def preset_names() -> dict:
+    return {name: structure(name, "").name for name in PRESETS}
+
+
 def preset_values(scenario: lib.Scenario) -> dict:
     values = {name: snap(LEVERS[name], scenario.lever(name)) for name in LEVERS}
     values.update(rule_vintage=scenario.rule_vintage, what_if_from=scenario.what_if_from)
@@ -213,11 +230,11 @@ def apply_values(values: dict) -> None:
 
 def on_preset_change() -> None:
     st.session_state["custom"] = ""
-    apply_values(preset_values(structure(st.session_state["preset"], "")))
+    apply_values(defaults_for(st.session_state["preset"], ""))
 
 
 def on_reset() -> None:
-    apply_values(preset_values(structure(st.session_state["preset"], st.session_state.get("custom", ""))))
+    apply_values(defaults_for(st.session_state["preset"], st.session_state.get("custom", "")))
 
 
 # ---- the URL ------------------------------------------------------------------------------------
@@ -297,7 +314,7 @@ def read_url_once() -> None:
 
 def write_url(preset: str, custom: str, values: dict, view: str) -> str:
     """Put the preset, the model version and every value that differs from the preset into the link."""
-    defaults = preset_values(structure(preset, custom))
+    defaults = defaults_for(preset, custom)
     params = {"preset": preset, "v": lib.MODEL_VERSION}
     if custom:
         params["custom"] = custom
@@ -322,7 +339,7 @@ def preset_ui() -> tuple[str, str]:
     st.sidebar.title("🔒 Chokepoint")
     st.sidebar.caption("What if the US changed its AI-chip export rules? Move a lever; everything redraws.")
     st.sidebar.selectbox("Preset scenario", list(PRESETS), key="preset", on_change=on_preset_change,
-                         format_func=lambda p: structure(p, "").name,
+                         format_func=preset_names().get,
                          help="Each preset is a file in scenarios/: the baseline plus a few changes, each with a source.")
     st.sidebar.button("Reset levers to the preset", key="reset", on_click=on_reset, width="stretch")
     custom = st.session_state.get("custom", "")
@@ -637,7 +654,7 @@ def main() -> None:
     upload_ui()
 
     key = (preset, custom, tuple(sorted(values.items())), vintage, what_if)
-    defaults = preset_values(base)
+    defaults = defaults_for(preset, custom)
     base_key = (preset, custom, tuple(sorted((k, defaults[k]) for k in LEVERS)), defaults["rule_vintage"],
                 defaults["what_if_from"])
     result, baseline = compute(key), compute(base_key)

@@ -1,0 +1,116 @@
+"""Bounded loopback load test: N headless browser sessions move sliders for a fixed time.
+
+Run: `.venv/bin/python bench/load.py [--sessions 20] [--seconds 60]`. The server listens on 127.0.0.1 only and
+every loop is bounded in count and time. Reports errors (zero expected), update-latency percentiles and the
+server's memory during and after the sessions; writes bench/results/load.json. Exit 1 if any error occurred.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from browser_support import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
+from run import KEY_JS, READ_JS, WAIT_JS, rss_mib  # noqa: E402
+
+MAX_PRESSES_PER_SESSION = 200  # bound on each session's loop, whatever the time limit
+
+
+async def session(browser, url: str, index: int, stop_at: float, latencies: list, errors: list) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 800})
+    page = await context.new_page()
+    page.on("pageerror", lambda exc: errors.append(f"session {index}: page error {exc}"))
+    try:
+        await page.goto(url, timeout=120_000)
+        await page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3",
+                                     timeout=120_000)
+        names = ["^Leakage", "^Licence approval share", "^Useful life", "^Planned-run growth"]
+        import re
+
+        slider = page.get_by_role("slider", name=re.compile(names[index % len(names)]))
+        await slider.focus()
+        key = "ArrowRight"
+        for press in range(MAX_PRESSES_PER_SESSION):
+            if time.monotonic() > stop_at:
+                break
+            before = await page.evaluate(READ_JS)
+            await page.evaluate(KEY_JS)
+            await page.evaluate(WAIT_JS, before)
+            await slider.press(key)
+            try:
+                latencies.append(await asyncio.wait_for(page.evaluate("() => window.__wait"), timeout=30))
+            except asyncio.TimeoutError:
+                errors.append(f"session {index}: no chart update within 30 s after press {press}")
+            value = await slider.get_attribute("aria-valuenow")
+            maximum = await slider.get_attribute("aria-valuemax")
+            minimum = await slider.get_attribute("aria-valuemin")
+            if value == maximum:
+                key = "ArrowLeft"
+            elif value == minimum:
+                key = "ArrowRight"
+            await page.wait_for_timeout(500 + 37 * (index % 7))  # a person's pace, staggered
+    except Exception as exc:  # any failure of a session is counted, the others go on
+        errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+    finally:
+        await context.close()
+
+
+async def main_async(sessions: int, seconds: float) -> dict:
+    from playwright.async_api import async_playwright
+
+    latencies: list = []
+    errors: list = []
+    memory: list = []
+    with serve(ROOT / "app.py") as (url, proc):
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+            idle = rss_mib(proc.pid)
+            stop_at = time.monotonic() + seconds
+            tasks = [asyncio.create_task(session(browser, url, i, stop_at, latencies, errors)) for i in range(sessions)]
+            while not all(t.done() for t in tasks):
+                memory.append(rss_mib(proc.pid))
+                await asyncio.sleep(1)
+            await asyncio.gather(*tasks)
+            await browser.close()
+        await asyncio.sleep(3)
+        after = rss_mib(proc.pid)
+    lat = sorted(latencies)
+    pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")  # noqa: E731
+    return {"sessions": sessions, "seconds": seconds, "updates": len(lat), "errors": errors,
+            "latency_ms": {"p50": pct(0.5), "p95": pct(0.95), "max": lat[-1] if lat else None,
+                           "mean": statistics.fmean(lat) if lat else None},
+            "rss_mib": {"idle": idle, "peak_during": max(memory) if memory else None, "after": after}}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    if not (1 <= args.sessions <= 50 and 1 <= args.seconds <= 600):
+        print("error: --sessions must be 1 to 50 and --seconds 1 to 600", file=sys.stderr)
+        return 2
+    result = asyncio.run(main_async(args.sessions, args.seconds))
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(result, indent=2))
+    lat, rss = result["latency_ms"], result["rss_mib"]
+    print(f"{result['sessions']} sessions × {result['seconds']:.0f} s: {result['updates']} updates, "
+          f"{len(result['errors'])} errors; update latency p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms, "
+          f"max {lat['max']:.0f} ms; server RSS idle {rss['idle']:.0f} MiB, peak {rss['peak_during']:.0f} MiB, "
+          f"after {rss['after']:.0f} MiB")
+    for error in result["errors"][:20]:
+        print("  " + error)
+    return 1 if result["errors"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

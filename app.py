@@ -185,9 +185,16 @@ def snap(lever: Lever, value: float) -> float:
     return float(round(lever.minimum + steps * lever.step, 10))
 
 
-def lever_widget(lever: Lever, disabled: bool = False) -> float:
+@st.cache_resource(max_entries=16, show_spinner=False)
+def lever_sources(preset: str) -> dict:
+    """lever → the source comment of its value in the preset file, else in the baseline."""
+    return {**source_comments(baseline_path()), **source_comments(PRESETS[preset])}
+
+
+def lever_widget(lever: Lever, sources: dict, disabled: bool = False) -> float:
     refs = " · ".join(f"{human(v, lever.unit)} {label}" for v, label in lever.reference_points)
-    help_text = f"{lever.help}\n\nUnit: {lever.unit}. Allowed: {lever.allowed()}.\n\nReference points: {refs}"
+    help_text = (f"{lever.help}\n\nUnit: {lever.unit}. Allowed: {lever.allowed()}.\n\nReference points: {refs}"
+                 f"\n\nThis preset's value: {sources.get(lever.name, 'see the baseline file')}")
     label = f"{lever.label} [{lever.unit}]"
     if lever.log_scale:
         value = st.select_slider(label, options=LOG_OPTIONS[lever.name], key=lever.name, help=help_text,
@@ -361,7 +368,8 @@ def rule_ui(base: lib.Scenario) -> tuple[str, str]:
     return st.session_state["rule_vintage"], st.session_state["what_if_from"]
 
 
-def levers_ui(vintage: str) -> dict:
+def levers_ui(vintage: str, preset: str) -> dict:
+    sources = lever_sources(preset)
     values = {}
     groups = {}
     for lever in LEVERS.values():
@@ -372,15 +380,16 @@ def levers_ui(vintage: str) -> dict:
             st.sidebar.subheader(group)
         for lever in basic:
             with st.sidebar:
-                values[lever.name] = lever_widget(lever)
+                values[lever.name] = lever_widget(lever, sources)
     with st.sidebar.expander("Advanced levers"):
         for lever in LEVERS.values():
             if lever.tier == "advanced":
-                values[lever.name] = lever_widget(lever, disabled=lever.name == "density_threshold" and vintage == "oct-2022")
+                values[lever.name] = lever_widget(lever, sources,
+                                                  disabled=lever.name == "density_threshold" and vintage == "oct-2022")
     with st.sidebar.expander("Expert assumptions"):
         for lever in LEVERS.values():
             if lever.tier == "expert":
-                values[lever.name] = lever_widget(lever)
+                values[lever.name] = lever_widget(lever, sources)
     return values
 
 
@@ -649,7 +658,7 @@ def main() -> None:
     preset, custom = preset_ui()
     base = structure(preset, custom)
     vintage, what_if = rule_ui(base)
-    values = levers_ui(vintage)
+    values = levers_ui(vintage, preset)
     samples = uncertainty_ui()
     upload_ui()
 
@@ -685,7 +694,8 @@ def main() -> None:
         assumptions_view(preset)
     else:
         about_view()
-    st.sidebar.caption(f"Model version {lib.MODEL_VERSION} · [share: see 'Share & export']")
+    st.sidebar.caption(f"Model version {lib.MODEL_VERSION} · the address bar always holds the whole scenario; "
+                       "'Share & export' has a copy-link button and downloads.")
 
 
 main()

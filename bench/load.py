@@ -20,12 +20,27 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from browser_support import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
-from run import KEY_JS, READ_JS, WAIT_JS, rss_mib  # noqa: E402
+from run import KEY_JS, READ_JS, rss_mib  # noqa: E402
+
+# Under load a session's update counts when any chart shows new data: some sliders (planned-run growth) leave
+# the stockpile chart unchanged, so waiting for every chart would never end.
+WAIT_ANY_JS = """(before) => { window.__wait = new Promise(resolve => {
+  const read = () => Array.from(document.querySelectorAll('.js-plotly-plot'))
+      .map(p => p.data ? JSON.stringify(p.data.map(t => t.y)) : '');
+  const check = () => {
+    const now = read();
+    if (window.__t0 !== null && now.length === before.length && now.some((v, i) => v !== before[i]))
+      resolve(performance.now() - window.__t0);
+    else requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+}); }"""
 
 MAX_PRESSES_PER_SESSION = 200  # bound on each session's loop, whatever the time limit
 
 
-async def session(browser, url: str, index: int, stop_at: float, latencies: list, errors: list) -> None:
+async def session(browser, url: str, index: int, clock: dict, ready: list, go: asyncio.Event, latencies: list,
+                  errors: list) -> None:
     context = await browser.new_context(viewport={"width": 1280, "height": 800})
     page = await context.new_page()
     page.on("pageerror", lambda exc: errors.append(f"session {index}: page error {exc}"))
@@ -38,13 +53,15 @@ async def session(browser, url: str, index: int, stop_at: float, latencies: list
 
         slider = page.get_by_role("slider", name=re.compile(names[index % len(names)]))
         await slider.focus()
+        ready.append(index)
+        await go.wait()  # every session moves sliders during the same window, after all have loaded
         key = "ArrowRight"
         for press in range(MAX_PRESSES_PER_SESSION):
-            if time.monotonic() > stop_at:
+            if time.monotonic() > clock["stop_at"]:
                 break
             before = await page.evaluate(READ_JS)
             await page.evaluate(KEY_JS)
-            await page.evaluate(WAIT_JS, before)
+            await page.evaluate(WAIT_ANY_JS, before)
             await slider.press(key)
             try:
                 latencies.append(await asyncio.wait_for(page.evaluate("() => window.__wait"), timeout=30))
@@ -60,6 +77,7 @@ async def session(browser, url: str, index: int, stop_at: float, latencies: list
             await page.wait_for_timeout(500 + 37 * (index % 7))  # a person's pace, staggered
     except Exception as exc:  # any failure of a session is counted, the others go on
         errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        ready.append(index)
     finally:
         await context.close()
 
@@ -74,8 +92,17 @@ async def main_async(sessions: int, seconds: float) -> dict:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
             idle = rss_mib(proc.pid)
-            stop_at = time.monotonic() + seconds
-            tasks = [asyncio.create_task(session(browser, url, i, stop_at, latencies, errors)) for i in range(sessions)]
+            clock = {"stop_at": float("inf")}
+            ready: list = []
+            go = asyncio.Event()
+            tasks = [asyncio.create_task(session(browser, url, i, clock, ready, go, latencies, errors))
+                     for i in range(sessions)]
+            load_deadline = time.monotonic() + 300
+            while len(ready) < sessions and time.monotonic() < load_deadline:
+                await asyncio.sleep(0.5)
+            loaded = rss_mib(proc.pid)
+            clock["stop_at"] = time.monotonic() + seconds
+            go.set()
             while not all(t.done() for t in tasks):
                 memory.append(rss_mib(proc.pid))
                 await asyncio.sleep(1)
@@ -88,7 +115,8 @@ async def main_async(sessions: int, seconds: float) -> dict:
     return {"sessions": sessions, "seconds": seconds, "updates": len(lat), "errors": errors,
             "latency_ms": {"p50": pct(0.5), "p95": pct(0.95), "max": lat[-1] if lat else None,
                            "mean": statistics.fmean(lat) if lat else None},
-            "rss_mib": {"idle": idle, "peak_during": max(memory) if memory else None, "after": after}}
+            "rss_mib": {"idle": idle, "all_loaded": loaded, "peak_during": max(memory) if memory else None,
+                        "after": after}}
 
 
 def main() -> int:
@@ -103,13 +131,14 @@ def main() -> int:
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(result, indent=2))
     lat, rss = result["latency_ms"], result["rss_mib"]
+    fmt = lambda x: "n/a" if x is None or x != x else f"{x:.0f}"  # noqa: E731
     print(f"{result['sessions']} sessions × {result['seconds']:.0f} s: {result['updates']} updates, "
-          f"{len(result['errors'])} errors; update latency p50 {lat['p50']:.0f} ms, p95 {lat['p95']:.0f} ms, "
-          f"max {lat['max']:.0f} ms; server RSS idle {rss['idle']:.0f} MiB, peak {rss['peak_during']:.0f} MiB, "
-          f"after {rss['after']:.0f} MiB")
+          f"{len(result['errors'])} errors; update latency p50 {fmt(lat['p50'])} ms, p95 {fmt(lat['p95'])} ms, "
+          f"max {fmt(lat['max'])} ms; server RSS idle {fmt(rss['idle'])} MiB, all loaded {fmt(rss['all_loaded'])} MiB, "
+          f"peak {fmt(rss['peak_during'])} MiB, after {fmt(rss['after'])} MiB")
     for error in result["errors"][:20]:
         print("  " + error)
-    return 1 if result["errors"] else 0
+    return 1 if result["errors"] or not result["updates"] else 0
 
 
 if __name__ == "__main__":

@@ -221,13 +221,15 @@ def foreign_purchases(compiled: Compiled, import_budget, leakage, approval_share
     budget = _per_month(import_budget) / 12.0 * (1.0 + _per_month(front_running_surge) * compiled.surge_months)
     total = budget * per_dollar.sum(axis=-2)[..., month_pattern]                   # chips/month, (..., T)
     scale = np.minimum(1.0, _per_month(foreign_supply_cap) / 12.0 / np.maximum(total, 1e-12))
-    spent = budget * scale * shares.sum(axis=-2)[..., month_pattern]              # USD/month
+    paid = budget * scale                                                          # USD/month actually spent
+    spent = paid * shares.sum(axis=-2)[..., month_pattern]
     if weights is None:
-        units = (per_dollar[..., month_pattern] * (budget * scale)[..., None, :])
+        units = per_dollar[..., month_pattern] * paid[..., None, :]
         licit = units * licit_part[..., month_pattern]
         return licit, units - licit, spent
-    leaked = budget * scale * (per_dollar * (1.0 - licit_part)).sum(axis=-2)[..., month_pattern]
-    weighted = {name: budget * scale * np.einsum("...ku,k->...u", per_dollar, w)[..., month_pattern]
+    # Collapse the chips per pattern first (N×U), then spread over months (N×T): never N×K×T.
+    leaked = paid * (per_dollar * (1.0 - licit_part)).sum(axis=-2)[..., month_pattern]
+    weighted = {name: paid * np.einsum("...ku,k->...u", per_dollar, w)[..., month_pattern]
                 for name, w in weights.items()}
     return weighted, leaked, spent
 

@@ -55,15 +55,19 @@ def simulate_aggregate(scenario: Scenario, compiled: Compiled, values: dict) -> 
     lifetime_months = np.maximum(1, np.round(v["lifetime_years"] * 12)).astype(int)
     s0 = pj.initial_stock_survival(T, v["lifetime_years"], v["initial_stock_age_years"], q)    # (N, T)
 
-    def stock_of(base, name, substitution):
+    # The three stocks (training H100e, inference H100e, units) share lifetimes and failure rates: stack them
+    # and run the kernel once, so its index arithmetic and gathers are paid once.
+    bases = ((compiled.train_base, "train", v["training_substitution"]),
+             (compiled.infer_base, "infer", v["inference_substitution"]),
+             (np.ones(len(compiled.chips)), "units", np.ones_like(v["training_substitution"])))
+    arrivals, initial = [], []
+    for base, name, substitution in bases:
         foreign, domestic, initial_f, initial_d = weighted(base, name)
-        arrivals = foreign + domestic / substitution[:, None]
-        return pj.survival_kernel_stock(arrivals, lifetime_months, q) + (initial_f + initial_d / substitution)[:, None] * s0
-
-    ones = np.ones(len(compiled.chips))
-    h_train = stock_of(compiled.train_base, "train", v["training_substitution"])
-    h_infer = stock_of(compiled.infer_base, "infer", v["inference_substitution"])
-    units = stock_of(ones, "units", np.ones_like(v["training_substitution"]))
+        arrivals.append(foreign + domestic / substitution[:, None])
+        initial.append(initial_f + initial_d / substitution)
+    stocks = pj.survival_kernel_stock(np.stack(arrivals), lifetime_months[None, :], q[None, :] if np.ndim(q) else q)
+    stocks += np.stack(initial)[:, :, None] * s0[None]
+    h_train, h_infer, units = stocks
     t = np.arange(T)
     col = lambda name: v[name][:, None]  # noqa: E731
     largest = pj.largest_run_flop(h_train, col("mfu"), col("run_window_days"), col("training_share"))

@@ -71,6 +71,15 @@ def test_overrides_and_round_trip(tmp_path, baseline):
     (b"\xef\xbb\xbfname = 'x'\nhorizon = '2020-01'", "horizon"),  # a byte-order mark is accepted
     (b"a = " + b"[" * 5000 + b"]" * 5000, "nested too deeply|not valid TOML"),
     (b"x" * 300_000, "too large"),
+    (b"name = 'x'\n" + b"#" * 10_000_000, "too large"),            # 10 MB: refused before parsing
+    (b"name = 'x'\nname = 'y'", "not valid TOML"),                  # a duplicated key
+    (b"name = 'x'\n[levers]\nleakage = 0.1\n[levers]\nmfu = 0.3", "not valid TOML"),  # a table defined twice
+    (b"name = 'x'\n[levers]\nleakage = 0x10", "levers.leakage: 16 is out of range"),
+    (b"name = 'x'\n[levers]\nleakage = true", "levers.leakage: True is not a number"),
+    (b"name = 'x'\n[levers]\nleakage = [0.1]", r"levers.leakage: \[0.1\] is not a number"),
+    (b"name = 'x'\n[levers.leakage]\nvalue = 0.1", "is not a number"),
+    (b"name = 'x'\nimport_chips = 'H20'", "import_chips: 'H20' is not allowed"),
+    (b"name = 'x'\n[[deliveries]]\nmonth = '2024-01'\nchip = 'H20'", r"deliveries\[0\]"),
 ])
 def test_bad_files(text, match):
     with pytest.raises(lib.ScenarioError, match=match):

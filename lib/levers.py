@@ -164,7 +164,8 @@ _LEVER_LIST = (
           "The starting stock retires evenly between (life − 2 × age) and life years after the start.",
           ((1.0, "Assumption: bought 2022–23"),), monotone=-1),
     Lever("foreign_supply_cap", "Foreign supply cap", "chips per year", 0, 1e8, 1_000, "Supply", "expert",
-          "Most foreign chips per year the actor can obtain, whatever the budget.",
+          "Most foreign chips per year the actor can obtain, whatever the budget. While it binds, every chip bought "
+          "is scaled alike, and the monotonicity of the other levers is no longer guaranteed.",
           ((1_000_000, "H20 to China 2024"),), log_scale=True),
     Lever("front_running_surge", "Front-running surge", "× extra budget", 0, 5, 0.1, "Enforcement", "expert",
           "Extra budget spent in the notice months before a what-if rule starts (announcement-to-enforcement surge).",

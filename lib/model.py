@@ -215,7 +215,7 @@ def foreign_purchases(compiled: Compiled, import_budget, leakage, approval_share
     approval = approval.reshape(-1, 1, 1) if approval.ndim else float(approval)
     licensable = (status == pj.STATUS_INDEX["gray-zone"]) | (status == pj.STATUS_INDEX["case-by-case"])
     licit_part = np.where(status == pj.STATUS_INDEX["not-controlled"], 1.0,
-                          np.where(licensable, approval / np.where(access > 0, access, 1.0), 0.0))
+                          np.where(licensable, approval / np.where(licensable & (access > 0), access, 1.0), 0.0))
     licit_part = np.where(available, np.minimum(licit_part, 1.0), 0.0)
     per_dollar = shares / compiled.price[:K, None]                                 # chips per USD, (..., K, U)
     budget = _per_month(import_budget) / 12.0 * (1.0 + _per_month(front_running_surge) * compiled.surge_months)

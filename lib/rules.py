@@ -160,15 +160,17 @@ def classify(chip: Chip, rule: Rule) -> Classification:
     tpp = _require(chip.tpp, "tpp", chip, rule)
     pd = chip.density
     status, eccn, reason = _base_status(chip, rule, tpp, pd)
-    if status == NOT_CONTROLLED and rule.informed_memory_bandwidth_gbps is not None and chip.datacenter:
+    # The is-informed letter requires a licence outright, so it also overrides the gray zone's NAC notification;
+    # otherwise raising the TPP line could move a chip from "controlled" to the looser gray zone.
+    if status in (NOT_CONTROLLED, GRAY_ZONE) and rule.informed_memory_bandwidth_gbps is not None and chip.datacenter:
         bw = chip.memory_bandwidth_gbps
         ic = chip.interconnect_gbps
         if bw is None and ic is None:
             _require(None, "memory_bandwidth_gbps", chip, rule)
         if bw is not None and bw >= rule.informed_memory_bandwidth_gbps:
-            status, reason = CONTROLLED, f"memory bandwidth {_n(bw)} ≥ {_n(rule.informed_memory_bandwidth_gbps)} GB/s (is-informed letter)"
+            status, eccn, reason = CONTROLLED, None, f"memory bandwidth {_n(bw)} ≥ {_n(rule.informed_memory_bandwidth_gbps)} GB/s (is-informed letter)"
         elif ic is not None and ic >= rule.informed_interconnect_gbps:
-            status, reason = CONTROLLED, f"interconnect {_n(ic)} ≥ {_n(rule.informed_interconnect_gbps)} GB/s (is-informed letter)"
+            status, eccn, reason = CONTROLLED, None, f"interconnect {_n(ic)} ≥ {_n(rule.informed_interconnect_gbps)} GB/s (is-informed letter)"
     if status in (CONTROLLED, GRAY_ZONE) and rule.case_by_case_tpp_below is not None:
         bw = _require(chip.memory_bandwidth_gbps, "memory_bandwidth_gbps", chip, rule)
         if tpp < rule.case_by_case_tpp_below and bw < rule.case_by_case_bandwidth_below:

@@ -131,3 +131,11 @@ def test_bad_rule_and_chip_names():
         lib.get_chip("H2000")
     with pytest.raises(lib.ScenarioError, match="tpp: .* allowed"):
         custom_chip(float("nan"), 100)
+
+
+def test_is_informed_overrides_gray_zone():
+    # Found by the property test: with the TPP line at 3,125 the H20 falls in the scaled gray zone, and the
+    # Apr 2025 letter must still require a licence, or raising the line would tighten the rule for it.
+    rule = custom_rule("apr-2025", 3_125, 5.92)
+    assert lib.classify(lib.get_chip("H20"), rule).status == C
+    assert lib.classify(lib.get_chip("H20"), custom_rule("oct-2023", 3_125, 5.92)).status == G

@@ -14,15 +14,21 @@ PRESETS = sorted(lib.list_presets())
 SCENARIOS = {name: lib.load_scenario(name) for name in PRESETS}
 
 
-def lever_values():
+def lever_values(exclude=()):
     return st.fixed_dictionaries({}, optional={
         name: st.floats(lever.minimum, lever.maximum, allow_nan=False, allow_infinity=False)
-        for name, lever in lib.LEVERS.items()})
+        for name, lever in lib.LEVERS.items() if name not in exclude})
 
 
-scenarios = st.builds(
-    lambda preset, values, vintage: SCENARIOS[preset].with_levers(**values).with_fields(rule_vintage=vintage),
-    st.sampled_from(PRESETS), lever_values(), st.sampled_from(("timeline", *lib.RULES)))
+def build(preset, values, vintage):
+    return SCENARIOS[preset].with_levers(**values).with_fields(rule_vintage=vintage)
+
+
+scenarios = st.builds(build, st.sampled_from(PRESETS), lever_values(), st.sampled_from(("timeline", *lib.RULES)))
+# Monotonicity is promised while the foreign supply cap does not bind: a binding cap scales every chip bought
+# alike, so moving budget to a chip with more H100e per dollar but fewer per chip can lower the total.
+uncapped = st.builds(build, st.sampled_from(PRESETS), lever_values(exclude=("foreign_supply_cap",)),
+                     st.sampled_from(("timeline", *lib.RULES)))
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -63,7 +69,7 @@ MONOTONE = [(name, lever.monotone) for name, lever in lib.LEVERS.items() if leve
 
 
 @SETTINGS
-@given(scenarios, st.sampled_from(MONOTONE), st.floats(0, 1), st.floats(0, 1))
+@given(uncapped, st.sampled_from(MONOTONE), st.floats(0, 1), st.floats(0, 1))
 def test_monotone_in_every_promised_lever(scenario, lever_sign, a, b):
     name, sign = lever_sign
     lever = lib.LEVERS[name]

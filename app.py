@@ -30,7 +30,7 @@ DEFAULT_SAMPLES = 0  # off by default: fans cost ~11 ms per rerun and two extra 
 MAX_UPLOAD_MB = 1
 MAX_PINS = 4
 PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
-URL_KEYS = ("preset", "v", "rule_vintage", "what_if_from", "view", "custom", *LEVERS)
+URL_KEYS = ("preset", "v", "rule_vintage", "what_if_from", "view", "samples", "custom", *LEVERS)
 
 st.set_page_config(page_title="Chokepoint: AI-chip export-control explorer", page_icon="🔒", layout="wide")
 
@@ -309,6 +309,13 @@ def read_url_once() -> None:
         else:
             notices.append(f"URL parameter 'what_if_from': '{what_if[:40]}' is not a month between {base.start} and "
                            f"{base.horizon}. Ignored.")
+    samples = one("samples")
+    if samples is not None:
+        if samples in {str(n) for n in SAMPLE_CHOICES}:
+            st.session_state["samples"] = int(samples)
+        else:
+            notices.append(f"URL parameter 'samples': '{samples[:40]}' is not allowed; allowed: "
+                           f"{', '.join(str(n) for n in SAMPLE_CHOICES)}. Ignored.")
     view = one("view")
     if view is not None:
         if view in VIEWS:
@@ -319,7 +326,7 @@ def read_url_once() -> None:
     apply_values(values)
 
 
-def write_url(preset: str, custom: str, values: dict, view: str) -> str:
+def write_url(preset: str, custom: str, values: dict, view: str, samples: int) -> str:
     """Put the preset, the model version and every value that differs from the preset into the link."""
     defaults = defaults_for(preset, custom)
     params = {"preset": preset, "v": lib.MODEL_VERSION}
@@ -330,6 +337,8 @@ def write_url(preset: str, custom: str, values: dict, view: str) -> str:
             params[key] = f"{value:.10g}" if isinstance(value, float) else str(value)
     if view != VIEWS[0]:
         params["view"] = view
+    if samples != DEFAULT_SAMPLES:
+        params["samples"] = str(samples)
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     return urlencode(params)
@@ -670,7 +679,7 @@ def main() -> None:
     scenario = result.scenario
     st.session_state.setdefault("view", VIEWS[0])
     view = st.segmented_control("View", VIEWS, key="view", label_visibility="collapsed") or VIEWS[0]
-    query = write_url(preset, custom, {**values, "rule_vintage": vintage, "what_if_from": what_if}, view)
+    query = write_url(preset, custom, {**values, "rule_vintage": vintage, "what_if_from": what_if}, view, samples)
 
     st.markdown(f"### {scenario.name}: {scenario.start} to {scenario.horizon}")
     with st.expander("About this scenario", expanded=False):

@@ -93,6 +93,7 @@ def test_lever_change_updates_metric_chart_and_url(app):
     ({"custom": base64.urlsafe_b64encode(zlib.compress(json.dumps({"name": "x" * 5_000_000}).encode())).decode()},
      "damaged"),
     ({"view": "Secret"}, "'view': 'Secret' is unknown"),
+    ({"samples": "7"}, "'samples': '7' is not allowed"),
     ({"leakage": ["0.1", "0.2"]}, "given 2 times"),
 ])
 def test_bad_url_values_give_a_notice_and_keep_the_rest(params, fragment):
@@ -101,6 +102,14 @@ def test_bad_url_values_give_a_notice_and_keep_the_rest(params, fragment):
     warnings = " ".join(w.value for w in at.warning)
     assert fragment in warnings
     assert at.slider(key="demand_growth").value == 3.0  # the rest of the link still applies
+
+
+def test_samples_in_link_turn_on_fans_and_probabilities():
+    at = make({"samples": "1000"})
+    assert not at.exception and not at.warning
+    assert any("P(runway < 12 months)" in c.value for c in at.caption)
+    names = [t.get("name", "") for t in chart_specs(at)[0]["data"]]
+    assert "largest run p10–p90" in names
 
 
 def test_clamped_url_value_applies_the_limit():

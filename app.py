@@ -295,33 +295,20 @@ def read_url_once() -> None:
             notices.append(f"URL parameter '{name}': {text[:40]} is outside {lever.allowed()} or between steps; "
                            f"used {human(clamped, lever.unit)}.")
         values[name] = clamped
-    vintage = one("rule_vintage")
-    if vintage is not None:
-        if vintage in RULE_VINTAGE_CHOICES:
-            values["rule_vintage"] = vintage
+    # Parameters that take one of a fixed set of values: (key, allowed texts, how to store, where).
+    choices = (("rule_vintage", list(RULE_VINTAGE_CHOICES), str, values),
+               ("what_if_from", month_options(base), str, values),
+               ("samples", [str(n) for n in SAMPLE_CHOICES], int, st.session_state),
+               ("view", list(VIEWS), str, st.session_state))
+    for key, allowed, convert, target in choices:
+        text = one(key)
+        if text is None:
+            continue
+        if text in allowed:
+            target[key] = convert(text)
         else:
-            notices.append(f"URL parameter 'rule_vintage': '{vintage[:40]}' is unknown; allowed: "
-                           f"{', '.join(RULE_VINTAGE_CHOICES)}. Ignored.")
-    what_if = one("what_if_from")
-    if what_if is not None:
-        if what_if in month_options(base):
-            values["what_if_from"] = what_if
-        else:
-            notices.append(f"URL parameter 'what_if_from': '{what_if[:40]}' is not a month between {base.start} and "
-                           f"{base.horizon}. Ignored.")
-    samples = one("samples")
-    if samples is not None:
-        if samples in {str(n) for n in SAMPLE_CHOICES}:
-            st.session_state["samples"] = int(samples)
-        else:
-            notices.append(f"URL parameter 'samples': '{samples[:40]}' is not allowed; allowed: "
-                           f"{', '.join(str(n) for n in SAMPLE_CHOICES)}. Ignored.")
-    view = one("view")
-    if view is not None:
-        if view in VIEWS:
-            st.session_state["view"] = view
-        else:
-            notices.append(f"URL parameter 'view': '{view[:40]}' is unknown; allowed: {', '.join(VIEWS)}.")
+            shown = f"{allowed[0]} to {allowed[-1]}" if key == "what_if_from" else ", ".join(allowed)
+            notices.append(f"URL parameter '{key}': '{text[:40]}' is not allowed; allowed: {shown}. Ignored.")
     st.session_state.update(preset=preset, custom=custom, notices=notices)
     apply_values(values)
 

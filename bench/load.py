@@ -20,21 +20,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from browser_support import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
-from run import KEY_JS, READ_JS, rss_mib  # noqa: E402
+from run import KEY_JS, READ_JS, rss_mib, wait_js  # noqa: E402
 
-# Under load a session's update counts when any chart shows new data: some sliders (planned-run growth) leave
-# the stockpile chart unchanged, so waiting for every chart would never end.
-WAIT_ANY_JS = """(before) => { window.__wait = new Promise(resolve => {
-  const read = () => Array.from(document.querySelectorAll('.js-plotly-plot'))
-      .map(p => p.data ? JSON.stringify(p.data.map(t => t.y)) : '');
-  const check = () => {
-    const now = read();
-    if (window.__t0 !== null && now.length === before.length && now.some((v, i) => v !== before[i]))
-      resolve(performance.now() - window.__t0);
-    else requestAnimationFrame(check);
-  };
-  requestAnimationFrame(check);
-}); }"""
+# Under load an update counts when any chart shows new data: some sliders (planned-run growth) leave the
+# stockpile chart unchanged, so waiting for every chart would never end.
+WAIT_ANY_JS = wait_js(every=False)
 
 MAX_PRESSES_PER_SESSION = 200  # bound on each session's loop, whatever the time limit
 

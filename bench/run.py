@@ -80,18 +80,24 @@ KEY_JS = """() => {
   window.__t0 = null;
   document.addEventListener('keydown', () => { window.__t0 = performance.now(); }, {capture: true, once: true});
 }"""
-# Resolves when every chart shows data different from before the key press (all charts updated).
-WAIT_JS = """(before) => { window.__wait = new Promise(resolve => {
+def wait_js(every: bool = True) -> str:
+    """JS that stores in window.__wait a promise resolving, after the key press, when every chart (or, with
+    every=False, any chart) shows data different from before, with the elapsed milliseconds."""
+    test = "every" if every else "some"
+    return """(before) => { window.__wait = new Promise(resolve => {
   const read = () => Array.from(document.querySelectorAll('.js-plotly-plot'))
       .map(p => p.data ? JSON.stringify(p.data.map(t => t.y)) : '');
   const check = () => {
     const now = read();
-    if (window.__t0 !== null && now.length === before.length && now.every((v, i) => v !== before[i]))
+    if (window.__t0 !== null && now.length === before.length && now.%s((v, i) => v !== before[i]))
       resolve(performance.now() - window.__t0);
     else requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
-}); }"""
+}); }""" % test
+
+
+WAIT_JS = wait_js(every=True)
 READ_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
       .map(p => p.data ? JSON.stringify(p.data.map(t => t.y)) : '')"""
 

@@ -86,13 +86,13 @@ def test_lever_change_updates_metric_chart_and_url(app):
     ({"preset": "nope"}, "'preset': 'nope' is unknown"),
     ({"v": "0.1"}, "model version 0.1"),
     ({"bogus": "1"}, "'bogus' is unknown"),
-    ({"rule_vintage": "oct-2099"}, "'rule_vintage': 'oct-2099' is unknown"),
-    ({"what_if_from": "1999-01"}, "'what_if_from': '1999-01' is not a month"),
+    ({"rule_vintage": "oct-2099"}, "'rule_vintage': 'oct-2099' is not allowed"),
+    ({"what_if_from": "1999-01"}, "'what_if_from': '1999-01' is not allowed; allowed: 2023-11 to 2030-12"),
     ({"custom": "!!!notbase64"}, "damaged"),
     # a zip bomb: ~10 kB in the link, 5 MB of JSON once inflated; decompression stops at 300 kB
     ({"custom": base64.urlsafe_b64encode(zlib.compress(json.dumps({"name": "x" * 5_000_000}).encode())).decode()},
      "damaged"),
-    ({"view": "Secret"}, "'view': 'Secret' is unknown"),
+    ({"view": "Secret"}, "'view': 'Secret' is not allowed"),
     ({"samples": "7"}, "'samples': '7' is not allowed"),
     ({"leakage": ["0.1", "0.2"]}, "given 2 times"),
 ])

@@ -12,7 +12,6 @@ import math
 import zlib
 from urllib.parse import urlencode
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 

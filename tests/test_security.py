@@ -5,7 +5,6 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-import lib
 from lib.scenario import MAX_FILE_BYTES
 
 ROOT = Path(__file__).resolve().parents[1]

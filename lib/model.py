@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import projection as pj
-from .catalog import CHIPS_BY_NAME, DOMESTIC, FOREIGN, Chip
-from .levers import LEVERS
+from .catalog import CHIPS_BY_NAME, DOMESTIC, Chip
 from .rules import NOT_CONTROLLED, RULES, Classification, Rule, classify_or_unknown, custom_rule, rule_in_force
 from .scenario import Scenario
 
@@ -341,4 +340,4 @@ def status_table(scenario: Scenario, month: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-__all__ = ["run", "Result", "compile_scenario", "foreign_purchases", "status_table", "MODEL_VERSION", "LEVERS", "FOREIGN"]
+__all__ = ["run", "Result", "compile_scenario", "foreign_purchases", "status_table", "MODEL_VERSION"]

@@ -88,7 +88,7 @@ def simulate_aggregate(scenario: Scenario, compiled: Compiled, values: dict) -> 
     }
 
 
-def summary_from_aggregate(series: dict, T: int) -> dict:
+def summary_from_aggregate(series: dict) -> dict:
     """The numeric summary keys of ``lib.run`` for each sample, as (N,) arrays."""
     end, start = -1, 0
     return {
@@ -190,7 +190,7 @@ def run_monte_carlo(scenario: Scenario, samples: int = 2_000, seed: int = 0, ran
         qs = np.quantile(series[name], levels, axis=0)
         monthly[name] = {label: qs[i] for i, label in enumerate(QUANTILES)}
     summary = {}
-    per_sample = summary_from_aggregate(series, len(compiled.months))
+    per_sample = summary_from_aggregate(series)
     for key, values in per_sample.items():
         qs = np.quantile(values, levels)
         summary[key] = {**{label: float(qs[i]) for i, label in enumerate(QUANTILES)}, "mean": float(values.mean())}
@@ -232,7 +232,7 @@ def tornado(scenario: Scenario, output: str = "h100e_end") -> pd.DataFrame:
         values[name][1 + 2 * i] = low
         values[name][2 + 2 * i] = high
     compiled = compile_scenario(scenario)
-    outputs = summary_from_aggregate(simulate_aggregate(scenario, compiled, values), len(compiled.months))[output]
+    outputs = summary_from_aggregate(simulate_aggregate(scenario, compiled, values))[output]
     base = float(outputs[0])
     rows = []
     for i, name in enumerate(names):

@@ -160,12 +160,16 @@ def test_upload_good_and_bad():
     assert metrics(link) == metrics(at)  # the uploaded scenario travels in the link
 
 
-def test_goal_seek_apply():
+def goal_seek(lever, target, op, value) -> AppTest:
     at = make({"view": "Uncertainty"})
-    at.selectbox(key="solve_lever").set_value("import_budget")
-    at.selectbox(key="solve_key").set_value("runway_months")
-    at.selectbox(key="solve_op").set_value(">=")
-    at.number_input(key="solve_value").set_value(30.0).run()
+    at.selectbox(key="solve_lever").set_value(lever)
+    at.selectbox(key="solve_key").set_value(target)
+    at.selectbox(key="solve_op").set_value(op)
+    return at.number_input(key="solve_value").set_value(value).run()
+
+
+def test_goal_seek_apply():
+    at = goal_seek("import_budget", "runway_months", ">=", 30.0)
     assert not at.exception
     assert any("import_budget >=" in s.value for s in at.success)
     at.button(key="solve_apply").click().run()
@@ -173,11 +177,7 @@ def test_goal_seek_apply():
 
 
 def test_goal_seek_no_solution_is_a_warning():
-    at = make({"view": "Uncertainty"})
-    at.selectbox(key="solve_lever").set_value("leakage")
-    at.selectbox(key="solve_key").set_value("runway_months")
-    at.selectbox(key="solve_op").set_value("<=")
-    at.number_input(key="solve_value").set_value(1.0).run()
+    at = goal_seek("leakage", "runway_months", "<=", 1.0)
     assert any("no value of leakage in [0, 1]" in w.value for w in at.warning)
 
 

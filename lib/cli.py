@@ -1,7 +1,8 @@
-"""Command line: ``python -m lib run|classify|list|sensitivity|solve``.
+"""Command line: ``python -m lib run|classify|list|sensitivity|solve|evidence|brief|diff``.
 
-Exit 0 on success; any bad input exits 2 with one line on stderr naming the field, the value given
-and what is allowed. Output carries no timestamps or timings, so the same input gives the same bytes.
+Exit 0 on success; any bad input exits 2 with one line on stderr naming the field, an excerpt of the value
+given and what is allowed. Notices (an older scenario file, a link's clamped value) go to stderr as
+"note:" lines. Output carries no timestamps or timings, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import math
 import sys
 
 from .catalog import CHIPS, custom_chip, get_chip
 from .errors import ScenarioError
+from .gate import excerpt, parse_number
 from .levers import LEVERS, get_lever
-from .rules import RULE_NAMES, RULES, classify, custom_rule, get_rule
+from .rules import RULE_LINE_LEVERS, RULE_NAMES, RULES, classify, custom_rule, get_rule
 from .scenario import list_presets, load_scenario
 
 
@@ -24,14 +27,14 @@ class UsageError(ScenarioError):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one line, exit 2, as for every other bad input
-        raise UsageError(f"{self.prog}: {message}")
+        raise UsageError(f"{self.prog}: {excerpt(message, 300)[1:-1]}")
 
 
 def _parse_sets(pairs) -> dict:
     overrides = {}
     for pair in pairs or []:
         if "=" not in pair:
-            raise UsageError(f"--set: {pair!r} is not LEVER=VALUE; levers: {', '.join(LEVERS)}")
+            raise UsageError(f"--set: {excerpt(pair)} is not LEVER=VALUE; levers: {', '.join(LEVERS)}")
         key, value = pair.split("=", 1)
         lever = get_lever(key.strip(), "--set")
         overrides[lever.name] = lever.check(value.strip(), "--set ")
@@ -39,7 +42,20 @@ def _parse_sets(pairs) -> dict:
 
 
 def _json(data) -> str:
-    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False) + "\n"
+    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False, default=_plain) + "\n"
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(type(value).__name__)
+
+
+def _finite(value):
+    """JSON has no infinity: an open bound is written as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def _records(frame) -> list:
@@ -48,8 +64,19 @@ def _records(frame) -> list:
     return out.to_dict(orient="records")
 
 
-def cmd_run(args) -> str:
+def _notes(notices) -> None:
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
+
+
+def _scenario(args):
     scenario = load_scenario(args.scenario, _parse_sets(args.set))
+    _notes(scenario.notices)
+    return scenario
+
+
+def cmd_run(args) -> str:
+    scenario = _scenario(args)
     if args.samples is not None:
         from .uncertainty import run_monte_carlo
 
@@ -59,14 +86,18 @@ def cmd_run(args) -> str:
         return _json({"samples": mc.samples, "seed": mc.seed, "summary": mc.summary,
                       "probabilities": mc.probabilities, "monthly": _records(mc.quantiles_frame()),
                       "scenario": scenario.to_dict()})
-    from .model import run
+    from .model import MODEL_VERSION, run
 
     result = run(scenario)
     if args.format == "csv":
         frame = result.monthly.copy()
         frame["month"] = frame["month"].dt.strftime("%Y-%m")
         return frame.to_csv(index=False, lineterminator="\n")
-    return _json({"summary": result.summary, "monthly": _records(result.monthly), "scenario": scenario.to_dict()})
+    national = result.national.copy()
+    national["month"] = national["month"].dt.strftime("%Y-%m")
+    return _json({"model_version": MODEL_VERSION, "summary": result.summary, "monthly": _records(result.monthly),
+                  "capability": _records(result.capability), "national": national.to_dict(orient="records"),
+                  "scenario": scenario.to_dict()})
 
 
 def cmd_classify(args) -> str:
@@ -75,22 +106,29 @@ def cmd_classify(args) -> str:
     if args.chip:
         chip = get_chip(args.chip, "--chip")
     elif args.tpp is not None:
-        if args.die_area is None:
-            raise UsageError("--die-area: required with --tpp; allowed: a positive area in mm²")
+        if args.die_area is None and not args.planar:
+            raise UsageError("--die-area: required with --tpp (unless --planar); allowed: a positive area in mm²")
         chip = custom_chip(args.tpp, args.die_area, interconnect_gbps=args.interconnect,
-                           memory_bandwidth_gbps=args.memory_bandwidth, datacenter=not args.non_datacenter)
+                           memory_bandwidth_gbps=args.memory_bandwidth, datacenter=not args.non_datacenter,
+                           us_commercial=not args.not_us_commercial, planar=args.planar)
     else:
         raise UsageError("classify: give --chip NAME or --tpp T --die-area MM2")
+    sets = _parse_sets(args.set)
     if args.rule == "custom":
-        sets = _parse_sets(args.set)
+        for key in sets:
+            if key not in RULE_LINE_LEVERS:
+                raise UsageError(f"--set: {key} is not a rule line; allowed with --rule custom: {', '.join(RULE_LINE_LEVERS)}")
         baseline = load_scenario("baidu-2023")
-        rule = custom_rule(args.base, sets.get("tpp_threshold", baseline.lever("tpp_threshold")),
-                           sets.get("density_threshold", baseline.lever("density_threshold")))
+        lines = {k: sets.get(k, baseline.lever(k)) for k in RULE_LINE_LEVERS}
+        rule = custom_rule(args.base, lines.pop("tpp_threshold"), lines.pop("density_threshold"), **lines)
     else:
+        if sets:
+            raise UsageError(f"--set: moves a rule line only with --rule custom; got --rule {args.rule}")
         rule = get_rule(args.rule, "--rule")
     result = classify(chip, rule).to_dict()
     if args.format == "json":
-        return _json({**result, "chip": chip.name, "rule": rule.name})
+        return _json({**result, "chip": chip.name, "rule": rule.name, "us_commercial": chip.us_commercial,
+                      "planar": chip.planar})
     return f"{chip.name} under {rule.name}: {result['status']} ({result['eccn'] or 'no ECCN'}); {result['reason']}\n"
 
 
@@ -99,16 +137,21 @@ def cmd_list(args) -> str:
     if args.what == "presets":
         for name, path in list_presets().items():
             scenario = load_scenario(name)
-            out.write(f"{name}\t{scenario.name}\t{path.name}\n")
+            out.write(f"{name}\t{scenario.name}\t{path.name}\treference {scenario.reference or name}\n")
     elif args.what == "rules":
         for rule in RULES.values():
             out.write(f"{rule.name}\teffective {rule.effective}\t{rule.summary}\t{rule.source}\n")
-        out.write("custom\tfrom the what-if month\ta vintage with the tpp_threshold and density_threshold levers\tlevers\n")
+        out.write("custom\tfrom the what-if month\ta vintage with the rule-line levers\tlevers\n")
     elif args.what == "chips":
         for chip in CHIPS:
             tpp = f"{chip.tpp:,.0f}" if chip.tpp else "unknown"
             pd = f"{chip.density:.2f}" if chip.density else "unknown"
             out.write(f"{chip.name}\t{chip.vendor}\t{chip.origin}\tTPP {tpp}\tPD {pd} TPP/mm²\t{chip.source}\n")
+    elif args.what == "sources":
+        from .sources import sources_table
+
+        for s in sources_table():
+            out.write(f"{s.key}\t{s.author}\t{s.title}\t{s.date}\t{s.url}\t{s.quality}\t{s.link_status}\n")
     else:
         for lever in LEVERS.values():
             out.write(f"{lever.name}\t[{lever.unit}]\tallowed {lever.allowed()}\t{lever.tier}\t{lever.label}\n")
@@ -118,24 +161,108 @@ def cmd_list(args) -> str:
 def cmd_sensitivity(args) -> str:
     from .uncertainty import tornado
 
-    scenario = load_scenario(args.scenario, _parse_sets(args.set))
+    scenario = _scenario(args)
+    if args.policy:
+        rows = tornado(scenario, args.output, "policy")
+        uncertain = tornado(scenario, args.output, "uncertain")
+        if args.format == "json":
+            return _json({"output": args.output, "base": rows.attrs["base"], "levers": uncertain.to_dict(orient="records"),
+                          "policy_levers": rows.to_dict(orient="records")})
+        import pandas as pd
+        return pd.concat([uncertain, rows]).to_csv(index=False, lineterminator="\n")
     rows = tornado(scenario, args.output)
     if args.format == "json":
-        return _json({"output": args.output, "base": rows.attrs["base"], "levers": rows.to_dict(orient="records")})
-    return rows.to_csv(index=False, lineterminator="\n")
+        return _json({"output": args.output, "base": rows.attrs["base"],
+                      "levers": rows.drop(columns=["kind"]).to_dict(orient="records")})
+    return rows.drop(columns=["kind"]).to_csv(index=False, lineterminator="\n")
 
 
 def cmd_solve(args) -> str:
     from .uncertainty import parse_target, solve
 
-    scenario = load_scenario(args.scenario, _parse_sets(args.set))
+    scenario = _scenario(args)
     answer = solve(scenario, args.lever, parse_target(args.target), year=args.year)
     if args.format == "json":
         return _json(answer)
     return answer["message"] + "\n"
 
 
+def cmd_evidence(args) -> str:
+    from .evidence import hindcast, meta
+    from .model import run
+
+    scenario = _scenario(args)
+    table = hindcast(run(scenario))
+    if args.format == "json":
+        records = [{k: _finite(v) if not (isinstance(v, float) and math.isnan(v)) else None for k, v in row.items()}
+                   for row in table.to_dict(orient="records")]
+        return _json({"scenario": scenario.name, "as_of": meta()["as_of"], "estimates": records})
+    out = io.StringIO()
+    out.write(f"Model vs evidence for {scenario.name} (estimates ending before {meta()['as_of']})\n")
+    for row in table.itertuples():
+        model = "—" if row.model is None or (isinstance(row.model, float) and math.isnan(row.model)) else f"{row.model:.4g}"
+        high = "∞" if not math.isfinite(row.high) else f"{row.high:.4g}"
+        miss = "" if row.miss is None or (isinstance(row.miss, float) and math.isnan(row.miss)) else f" ({row.miss:+.0%})"
+        reason = f" — {row.reason}" if row.reason else ""
+        out.write(f"{row.id}\t{row.period}\t{row.status}{miss}\testimate {row.estimate:.4g} [{row.low:.4g}, {high}]"
+                  f"\tmodel {model}\t[{row.source}]{reason}\n")
+    return out.getvalue()
+
+
+def cmd_brief(args) -> str:
+    from .brief import make_brief
+
+    scenario = _scenario(args)
+    date = args.date
+    if date is not None:
+        import re
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date, re.ASCII):
+            raise UsageError(f"--date: {excerpt(date)} is not a date; allowed: YYYY-MM-DD")
+    data = make_brief(scenario, date=date, base_url=args.base_url)
+    try:
+        with open(args.output, "wb") as f:  # the only file the CLI writes: the path the user named
+            f.write(data)
+    except OSError as exc:
+        raise ScenarioError(f"-o: cannot write {excerpt(args.output)} ({exc.strerror})") from None
+    return f"wrote {args.output} ({len(data):,} bytes)\n"
+
+
+def cmd_diff(args) -> str:
+    from .compare import diff_scenarios
+    from .link import read_link_or_file
+
+    first, notes_a = read_link_or_file(args.first)
+    second, notes_b = read_link_or_file(args.second)
+    _notes([*notes_a, *notes_b])
+    report = diff_scenarios(first, second)
+    if args.format == "json":
+        return _json(report)
+    out = io.StringIO()
+    out.write(f"A: {first.name}\nB: {second.name}\n\nInputs that differ\n")
+    for row in report["inputs"]:
+        out.write(f"{row['name']}\t{row['a']}\t→\t{row['b']}\n")
+    if not report["inputs"]:
+        out.write("(none)\n")
+    out.write("\nOutputs\n")
+    for row in report["outputs"]:
+        out.write(f"{row['key']}\t{row['a']}\t{row['b']}\t{row['delta']}\n")
+    return out.getvalue()
+
+
+def _number(name, integer=False, minimum=-1e12, maximum=1e12):
+    def parse(text):
+        try:
+            value, _ = parse_number(text, name, minimum, maximum, integer=integer)
+        except ScenarioError as exc:
+            raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
+        return int(value) if integer else value
+    parse.__name__ = "number"
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .uncertainty import MAX_SAMPLES
+
     parser = _Parser(prog="python -m lib", description="Chokepoint model library")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -143,30 +270,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario", help="preset name or scenario file (.toml/.json)")
     p.add_argument("--set", action="append", metavar="LEVER=VALUE")
     p.add_argument("--format", choices=("json", "csv"), default="json")
-    p.add_argument("--samples", type=int, help="Monte Carlo samples (1 to 100,000)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--samples", type=_number("--samples", True, 1, MAX_SAMPLES),
+                   help=f"Monte Carlo samples, 1 to {MAX_SAMPLES:,} (memory stays under 300 MB)")
+    p.add_argument("--seed", type=_number("--seed", True, 0, 2**63 - 1), default=0)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("classify", help="classify a chip under a rule")
     p.add_argument("--chip")
-    p.add_argument("--tpp", type=float)
-    p.add_argument("--die-area", type=float)
-    p.add_argument("--interconnect", type=float)
-    p.add_argument("--memory-bandwidth", type=float)
+    p.add_argument("--tpp", type=_number("--tpp", minimum=0, maximum=1e9))
+    p.add_argument("--die-area", type=_number("--die-area", minimum=0, maximum=1e9))
+    p.add_argument("--interconnect", type=_number("--interconnect", minimum=0, maximum=1e9))
+    p.add_argument("--memory-bandwidth", type=_number("--memory-bandwidth", minimum=0, maximum=1e9))
     p.add_argument("--non-datacenter", action="store_true")
+    p.add_argument("--not-us-commercial", action="store_true",
+                   help="the chip is not sold in the US (a China-only SKU): outside the Jan 2026 case-by-case window")
+    p.add_argument("--planar", action="store_true", help="made on a planar node: no performance density")
     p.add_argument("--rule", choices=RULE_NAMES, default="jan-2026")
     p.add_argument("--base", choices=tuple(RULES), default="oct-2023", help="base vintage of --rule custom")
-    p.add_argument("--set", action="append", metavar="LEVER=VALUE", help="tpp_threshold/density_threshold for --rule custom")
+    p.add_argument("--set", action="append", metavar="LEVER=VALUE", help="rule lines for --rule custom")
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.set_defaults(func=cmd_classify)
 
-    p = sub.add_parser("list", help="list presets, rules, chips or levers")
-    p.add_argument("what", choices=("presets", "rules", "chips", "levers"))
+    p = sub.add_parser("list", help="list presets, rules, chips, levers or sources")
+    p.add_argument("what", choices=("presets", "rules", "chips", "levers", "sources"))
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("sensitivity", help="tornado: swing each uncertain lever low→high")
     p.add_argument("scenario")
     p.add_argument("--output", default="h100e_end")
+    p.add_argument("--policy", action="store_true", help="also swing the policy levers over their policy ranges")
     p.add_argument("--set", action="append", metavar="LEVER=VALUE")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.set_defaults(func=cmd_sensitivity)
@@ -175,10 +307,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("--lever", required=True)
     p.add_argument("--target", required=True, help="KEY>=VALUE or KEY<=VALUE, e.g. frontier_gap_years>=3")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=_number("--year", True, 2000, 2100))
     p.add_argument("--set", action="append", metavar="LEVER=VALUE")
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.set_defaults(func=cmd_solve)
+
+    p = sub.add_parser("evidence", help="model vs outside estimates (the hindcast)")
+    p.add_argument("scenario")
+    p.add_argument("--set", action="append", metavar="LEVER=VALUE")
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.set_defaults(func=cmd_evidence)
+
+    p = sub.add_parser("brief", help="a one-page PDF brief")
+    p.add_argument("scenario")
+    p.add_argument("-o", "--output", required=True, help="the PDF file to write (the only file written)")
+    p.add_argument("--date", help="the date printed on the brief, YYYY-MM-DD (default: today)")
+    p.add_argument("--base-url", default="https://chokepoint.example", help="host of the share link in the brief")
+    p.add_argument("--set", action="append", metavar="LEVER=VALUE")
+    p.set_defaults(func=cmd_brief)
+
+    p = sub.add_parser("diff", help="compare two share links or scenario files")
+    p.add_argument("first", help="a share link, a preset name or a scenario file")
+    p.add_argument("second")
+    p.add_argument("--format", choices=("json", "text"), default="text")
+    p.set_defaults(func=cmd_diff)
     return parser
 
 
@@ -187,7 +339,8 @@ def main(argv=None) -> int:
         args = build_parser().parse_args(argv)
         text = args.func(args)
     except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the input held
+        print(f"error: {message}", file=sys.stderr)
         return 2
     sys.stdout.write(text)
     return 0

@@ -1,26 +1,26 @@
-"""Every numeric scenario parameter: its unit, allowed range, help, reference points and uncertainty.
+"""Every numeric scenario parameter: its unit, allowed range, help, named reference points and uncertainty.
 
 Values live in the scenario files (``scenarios/*.toml``), each with its source comment on its line;
-this table says what a value means and what is allowed. The first ten are the contract levers:
-their names are the slider keys, the URL parameters and the CLI's ``--set`` keys. The others can be
-set the same way and appear in the app's advanced and expert groups.
+this table says what a value means and what is allowed. The contract levers keep their names as
+slider keys, URL parameters and the CLI's ``--set`` keys. Every lever has reference points: named
+positions (En-ROADS style bands) that the app shows beside the slider.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from .errors import ScenarioError, suggest
+from .gate import _fmt, excerpt, parse_number
 
 
 @dataclass(frozen=True)
 class Uncertainty:
     """How Monte Carlo draws a lever around its current value.
 
-    ``kind`` is ``"relative"`` (low and high multiply the current value) or ``"absolute"``
-    (low and high are added to it). ``distribution`` is ``"triangular"`` (mode at the current
-    value) or ``"loguniform"`` (for relative spreads spanning a factor of several).
+    ``kind`` is ``"relative"`` (low and high multiply the current value) or ``"absolute"`` (low and high
+    are added to it). ``distribution`` is ``"triangular"`` (mode at the current value) or ``"loguniform"``
+    (for relative spreads spanning a factor of several).
     """
 
     low: float
@@ -45,143 +45,265 @@ class Lever:
     log_scale: bool = False
     integer: bool = False
     uncertainty: Uncertainty | None = None
-    monotone: int = 0  # +1: raising it never lowers training H100e at the horizon; -1: never raises it
+    monotone: int = 0  # +1: raising it never lowers ``monotone_output``; -1: never raises it
+    # No promise (0) for the wafers, the yield, the die bank and domestic HBM: more of them makes more chips in the year they
+    # act, which burns the HBM stockpile sooner on chips that may retire before the horizon (tested per year).
+    monotone_output: str = "h100e_end"
+    policy_range: tuple | None = None  # (low, high): the plausible policy range the tornado swings it over
 
     def check(self, value, where: str = "") -> float:
-        """Parse and range-check a value. Raises ScenarioError naming the lever."""
-        field = f"{where}{self.name}"
-        if isinstance(value, bool) or value is None:
-            raise ScenarioError(f"{field}: {value!r} is not a number; allowed: {self.allowed()}")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ScenarioError(f"{field}: {value!r} is not a number; allowed: {self.allowed()}") from None
-        if not math.isfinite(number) or not (self.minimum <= number <= self.maximum):
-            raise ScenarioError(f"{field}: {value!r} is out of range; allowed: {self.allowed()}")
+        """Parse and range-check a value (files and flags: refuse). Raises ScenarioError naming the lever."""
+        number, _ = parse_number(value, f"{where}{self.name}", self.minimum, self.maximum, integer=self.integer,
+                                 unit=self.unit)
         return number
 
+    def parse_link(self, value, where: str = "URL parameter ") -> tuple[float, str]:
+        """Parse a value from a link: out of range or between whole numbers is clamped, with a notice."""
+        return parse_number(value, f"{where}{self.name}", self.minimum, self.maximum, integer=self.integer,
+                            unit=self.unit, clamp=True)
+
     def allowed(self) -> str:
-        return f"{_fmt(self.minimum)} to {_fmt(self.maximum)} [{self.unit}]"
+        kind = "whole numbers " if self.integer else ""
+        return f"{kind}{_fmt(self.minimum)} to {_fmt(self.maximum)} [{self.unit}]"
 
     def clamp(self, number: float) -> float:
         return min(self.maximum, max(self.minimum, number))
 
-
-def _fmt(x: float) -> str:
-    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
-        return f"{x:.3g}"
-    return f"{x:,.10g}"
+    def band(self, value: float, rel_tol: float = 0.02) -> str | None:
+        """The name of the reference point ``value`` sits on, if any."""
+        for point, name in self.reference_points:
+            if value == point or (point != 0 and abs(value - point) <= rel_tol * abs(point)):
+                return name
+        return None
 
 
 def _u(low, high, kind="relative", distribution="triangular", basis=""):
     return Uncertainty(low, high, kind, distribution, basis)
 
 
+RULES_GROUP, ENFORCEMENT, SUBSTITUTION, IMPORTS = "Export rules", "Enforcement", "Substitution", "Foreign supply"
+DOMESTIC, HBM, DEMAND, FRONTIER, CAPABILITY = ("Domestic supply", "HBM", "Demand and fleet", "Frontier", "Capability")
+
 _LEVER_LIST = (
-    # ---- export thresholds ------------------------------------------------------------------
-    Lever("tpp_threshold", "TPP threshold (3A090.a)", "TPP", 0, 50_000, 100, "Export thresholds", "basic",
-          "Chips at or above this Total Processing Performance are controlled (the 3A090.a TPP prong of the "
-          "what-if rule). Source: 88 FR 73458 set it at 4,800 [K1].",
-          ((1_600, "PD-prong floor"), (2_368, "H20"), (4_800, "Oct 2022/2023 line"), (15_832, "H100"),
-           (21_000, "Jan 2026 case-by-case ceiling")), monotone=+1),
-    Lever("density_threshold", "Performance-density threshold", "TPP/mm²", 0, 50, 0.01, "Export thresholds", "advanced",
+    # ---- export rules -----------------------------------------------------------------------
+    Lever("tpp_threshold", "TPP threshold (3A090.a)", "TPP", 0, 50_000, 100, RULES_GROUP, "basic",
+          "Chips at or above this Total Processing Performance are controlled (the 3A090.a TPP prong of the what-if "
+          "rule). 88 FR 73458 set it at 4,800 [K97].",
+          ((1_600, "PD-prong floor"), (2_368, "H20"), (4_800, "Oct 2023 line"), (15_832, "H100 / H200"),
+           (21_000, "Jan 2026 ceiling"), (36_000, "B200")), monotone=+1, policy_range=(1_600, 21_000)),
+    Lever("density_threshold", "Performance-density threshold", "TPP/mm²", 0, 50, 0.01, RULES_GROUP, "basic",
           "Datacenter chips with TPP ≥ 1,600 and density at or above this are controlled (3A090.a). Not used by the "
-          "Oct 2022 vintage, which had no density prong. Source: 88 FR 73458 set it at 5.92 [K1].",
-          ((2.91, "H20"), (3.2, "gray-zone b.2 floor"), (5.92, "Oct 2023 line"), (19.45, "H100")), monotone=+1),
+          "Oct 2022 vintage. 88 FR 73458 set it at 5.92 [K97]. It holds the H100, H800 and H200 (PD 19.45) whatever "
+          "the TPP line, so raising the TPP threshold alone frees none of them.",
+          ((2.91, "H20"), (3.2, "gray-zone b.2 floor"), (5.92, "Oct 2023 line"), (19.45, "H100 / H200")),
+          monotone=+1, policy_range=(3.2, 20)),
+    Lever("case_by_case_tpp_below", "Case-by-case window: TPP below", "TPP", 0, 60_000, 100, RULES_GROUP, "advanced",
+          "Jan 2026 policy: licence applications for chips sold in the US with TPP below this line (and bandwidth "
+          "below the next lever) are reviewed case by case instead of denied [K71]. Applies where the rule vintage "
+          "has the window (Jan 2026). 0 closes the window; raise it past 36,000 to let Blackwell in.",
+          ((0, "no window"), (15_832, "H200"), (21_000, "Jan 2026 line"), (36_000, "B200")),
+          monotone=+1, policy_range=(0, 40_000)),
+    Lever("case_by_case_bandwidth_below", "Case-by-case window: DRAM bandwidth below", "GB/s", 0, 20_000, 100,
+          RULES_GROUP, "advanced",
+          "The window's second line: total DRAM bandwidth below this [K71].",
+          ((4_800, "H200"), (6_500, "Jan 2026 line"), (8_000, "B200")), monotone=+1, policy_range=(4_000, 9_000)),
+    Lever("informed_memory_bandwidth_gbps", "Is-informed line: memory bandwidth", "GB/s", 0, 20_000, 100, RULES_GROUP,
+          "advanced",
+          "Apr 2025 letters: datacenter chips reaching the H20's memory bandwidth need a licence [K10]. Applies from "
+          "the Apr 2025 vintage. Raise it to free the H20.",
+          ((3_350, "H100"), (4_000, "H20 (Apr 2025)"), (20_000, "off")), monotone=+1, policy_range=(3_000, 20_000)),
+    Lever("informed_interconnect_gbps", "Is-informed line: interconnect", "GB/s", 0, 5_000, 10, RULES_GROUP, "advanced",
+          "Apr 2025 letters: the same for the H20's 900 GB/s interconnect [K10][K2].",
+          ((400, "A800 / H800"), (900, "H20 (Apr 2025)"), (5_000, "off")), monotone=+1, policy_range=(400, 5_000)),
     # ---- enforcement ------------------------------------------------------------------------
-    Lever("leakage", "Leakage", "share 0–1", 0, 1, 0.01, "Enforcement", "basic",
-          "Share of foreign demand for controlled chips that still arrives, through smuggling, remote access or "
-          "diversion. CNAS puts 2024 smuggling at 10k to several hundred k chips, median ~140k [K19].",
-          ((0.0, "perfect enforcement"), (0.1, "CNAS-median order"), (0.5, "porous")),
+    Lever("leakage", "Leakage (smuggling)", "share 0–1", 0, 1, 0.01, ENFORCEMENT, "basic",
+          "Share of the foreign demand a rule blocks that still arrives, smuggled. It acts once on each unit "
+          "demanded. CNAS puts 2024 smuggling at 10k to several hundred k chips for all of China, median ~140k [K19].",
+          ((0.0, "perfect enforcement"), (0.05, "Baidu default"), (0.15, "China default"), (0.5, "porous")),
           uncertainty=_u(0.25, 2.5, distribution="loguniform", basis="CNAS 2024 smuggling range 10k–400k around 140k [K19]: ~×0.1 to ×3"),
-          monotone=+1),
-    Lever("approval_share", "Licence approval share", "share 0–1", 0, 1, 0.01, "Enforcement", "basic",
-          "Share of licence applications granted for chips under case-by-case review or in the 3A090.b gray zone. "
+          monotone=+1, policy_range=(0.0, 0.3)),
+    Lever("approval_share", "Licence approval share", "share 0–1", 0, 1, 0.01, ENFORCEMENT, "basic",
+          "Share of licence applications granted for chips under case-by-case review or NAC notification. "
           "No H200 deliveries had occurred by May 2026 [K18].",
-          ((0.0, "none approved"), (0.5, "half"), (1.0, "all approved")),
+          ((0.0, "none approved"), (0.1, "Baidu default"), (0.5, "half"), (1.0, "all approved")),
           uncertainty=_u(-0.2, 0.2, kind="absolute", basis="Assumption: ±0.2; Grunewald's 90% CI on 2026 legal imports is 0–300k around 230k [K26]"),
-          monotone=+1),
+          monotone=+1, policy_range=(0.0, 1.0)),
+    Lever("remote_access", "Remote access (rented abroad)", "chips per year", 0, 1_000_000, 100, ENFORCEMENT, "basic",
+          "Accelerators' worth of compute the actor starts renting abroad each year (cloud fronts, SE Asian data "
+          "centres), the best chip on offer. It trains models, so it counts in the largest run, the runway and the "
+          "gap, but it is not owned: it is reported on its own, not in the stock. Zero is the Remote Access Security "
+          "Act's aim [K74].",
+          ((0, "closed"), (1_600, "CNAS low"), (18_000, "CNAS cloud-front median"), (200_000, "CNAS high"),
+           (250_000, "ByteDance–Oracle plan (B300e)")), log_scale=True,
+          uncertainty=_u(0.1, 10, distribution="loguniform", basis="cloud-front Monte Carlo: median 18k/yr, 95% CI 1.6k–200k [K19c]"),
+          monotone=+1, monotone_output="largest_run_flop_end", policy_range=(0, 200_000)),
+    Lever("licensed_cap_chips", "Licensed-volume cap (all of China)", "chips per year", 0, 5_000_000, 1_000, ENFORCEMENT,
+          "advanced",
+          "Jan 2026 condition: licensed China shipments stay at or below 50% of US shipments [K71][K16]. The actor "
+          "gets its national share of it. Applies where the rule vintage has the condition (Jan 2026).",
+          ((300_000, "Grunewald: legal 2026 upper (B300e)"), (500_000, "default"), (5_000_000, "no cap")),
+          log_scale=True, monotone=+1, policy_range=(100_000, 2_000_000)),
+    Lever("front_running_surge", "Front-running surge", "× extra budget", 0, 5, 0.1, ENFORCEMENT, "expert",
+          "Extra budget spent in the notice months before a what-if rule starts (announcement-to-enforcement surge).",
+          ((0.0, "none"), (1.0, "double")), monotone=+1),
+    Lever("what_if_notice_months", "Notice before the what-if rule", "months", 0, 24, 1, ENFORCEMENT, "expert",
+          "Months between the what-if rule's announcement and its start; the surge applies in them. HBM: ~4 months "
+          "from leak to rule [K8].", ((0, "none"), (1, "Oct 2023: one month"), (4, "HBM 2024 leak")), integer=True),
     # ---- substitution -----------------------------------------------------------------------
-    Lever("training_substitution", "Training substitution", "chips per H100", 0.5, 10, 0.1, "Substitution", "basic",
-          "Domestic flagship accelerators needed to replace one H100 in training (compute- and interconnect-bound). "
-          "Other domestic chips scale from the flagship by their own specs.",
-          ((1.25, "910C optimistic"), (1.8, "910C central"), (2.9, "910C pessimistic"), (4.0, "910B")),
-          uncertainty=_u(0.69, 1.57, basis="calibration #8: 910C 0.35/0.55/0.8 H100e [K62][K63]"), monotone=-1),
-    Lever("inference_substitution", "Inference substitution", "chips per H100", 0.5, 10, 0.1, "Substitution", "basic",
-          "The same for inference (decode is memory-bandwidth-bound, so the ratio is lower than for training).",
-          ((1.1, "910C optimistic"), (1.7, "910C central"), (2.1, "910B")),
-          uncertainty=_u(0.67, 1.5, basis="calibration #9: 910C 0.4/0.6/0.9 H100e [K36][K36b]")),
-    # ---- supply -----------------------------------------------------------------------------
-    Lever("domestic_supply", "Domestic supply", "chips per year", 0, 5_000_000, 1_000, "Supply", "basic",
-          "Domestic accelerators per year reaching the actor at the start, split by the scenario's domestic mix.",
-          ((1_600, "Baidu's 910B order"), (30_000, "Baidu P800 cluster"), (200_000, "US Commerce: Huawei 2025 ceiling"),
-           (805_000, "SemiAnalysis: Ascend 2025")), log_scale=True,
-          uncertainty=_u(0.5, 2.0, distribution="loguniform", basis="calibration #4: Huawei 2025 0.2/0.4/0.8M [K24][K25b][K8]"),
-          monotone=+1),
-    Lever("domestic_growth", "Domestic supply growth", "× per year", 0.5, 5, 0.05, "Supply", "advanced",
-          "Yearly growth factor of domestic supply.",
-          ((1.0, "flat"), (1.5, "SMIC 45k→60k→80k wpm [K8]"), (2.0, "Huawei 2025→2026 (calibration #4→#5)")),
-          uncertainty=_u(0.75, 1.25, basis="calibration #5 vs #4: 2026/2025 output 1.5–2× [K8][K25b]"), monotone=+1),
-    Lever("import_budget", "Import budget", "USD per year", 0, 1e11, 1e6, "Supply", "basic",
-          "Spending per year on foreign chips. The rule decides which chips it can buy; blocked demand arrives only "
-          "through leakage; unspent budget is kept.",
+    Lever("training_substitution", "Training substitution", "910B per H100", 0.5, 10, 0.1, SUBSTITUTION, "basic",
+          "Ascend 910B chips needed to replace one H100 in training: 1 ÷ (spec ratio 0.317 × software efficiency). "
+          "Every domestic chip scales from the 910B by its own specs (a 910C counts 2.55 910B). The default's software "
+          "efficiency 0.7 (CANN, PaddlePaddle's port) sets the 910C at ≈0.57 H100e [K62][K63].",
+          ((3.2, "910C 0.8 H100e: optimistic"), (4.0, "Huawei: 80% of A100"), (4.5, "central: efficiency 0.7"),
+           (7.3, "910C 0.35 H100e: pessimistic")),
+          uncertainty=_u(0.7, 1.6, basis="calibration: 910C 0.35/0.55/0.8 H100e for training [K62][K63]"), monotone=-1),
+    Lever("inference_substitution", "Inference substitution", "910B per H100", 0.5, 10, 0.1, SUBSTITUTION, "basic",
+          "910B chips needed to replace one H100 for decode, which is memory-bandwidth-bound: 1 ÷ (bandwidth ratio "
+          "0.478 × efficiency 0.65), so a 910C is ≈0.62 H100e [K36][K39b].",
+          ((2.2, "910C 0.9 H100e: optimistic"), (3.2, "central: efficiency 0.65"), (5.0, "910C 0.4 H100e: pessimistic")),
+          uncertainty=_u(0.69, 1.56, basis="calibration: 910C 0.4/0.6/0.9 H100e for inference [K36][K36b]"),
+          monotone=-1, monotone_output="h100e_inference_end"),
+    # ---- foreign supply ---------------------------------------------------------------------
+    Lever("import_budget", "Import budget", "USD per year", 0, 1e11, 1e6, IMPORTS, "basic",
+          "Spending per year on foreign chips. Each unit of demand goes to the best chip on the list; if the rule "
+          "blocks it, a leakage share is smuggled once and the rest falls to the best licensable, then the best free "
+          "chip. Budget nothing can serve is not spent.",
           ((61.83e6, "Baidu's 910B order"), (1e9, "big-4 A800 order 2023"), (12e9, "H20 sales to China 2024")),
           log_scale=True, monotone=+1),
+    Lever("foreign_supply_cap", "Foreign supply cap", "chips per year", 0, 1e8, 1_000, IMPORTS, "expert",
+          "Most foreign chips per year the actor can obtain, whatever the budget. While it binds, every chip bought is "
+          "scaled alike, and the monotonicity of the other levers is no longer guaranteed.",
+          ((1_000_000, "H20 to China 2024"), (1e8, "not binding")), log_scale=True),
+    # ---- domestic supply --------------------------------------------------------------------
+    Lever("domestic_supply", "Domestic demand", "chips per year", 0, 5_000_000, 1_000, DOMESTIC, "basic",
+          "Domestic accelerators per year the actor wants at the start. It gets the smaller of this and its share of "
+          "national output, split by its own domestic mix.",
+          ((1_600, "Baidu's 910B order"), (30_000, "Baidu P800 cluster"), (200_000, "US Commerce: Huawei 2025 ceiling"),
+           (805_000, "SemiAnalysis: Ascend 2025"), (5_000_000, "unbounded")), log_scale=True,
+          uncertainty=_u(0.5, 2.0, distribution="loguniform", basis="Assumption: ×0.5–×2 around the actor's plans"),
+          monotone=+1),
+    Lever("domestic_growth", "Domestic demand growth", "× per year", 0.5, 5, 0.05, DOMESTIC, "advanced",
+          "Yearly growth of the actor's demand for domestic chips.",
+          ((1.0, "flat"), (1.5, "SMIC 7 nm 45k→60k→80k wpm [K8]"), (2.0, "Bloomberg: 910C 2025→2026 doubling [K25b]")),
+          uncertainty=_u(0.75, 1.25, basis="Assumption: ±25%"), monotone=+1),
+    Lever("national_share", "Share of national output", "share 0–1", 0, 1, 0.01, DOMESTIC, "basic",
+          "The actor's share of China's domestic accelerator output and of the licensed-volume cap.",
+          ((0.1, "Baidu: Kunlun ~70k of ~620k in 2024"), (1.0, "all of China")),
+          uncertainty=_u(0.5, 1.5, basis="Assumption: ×0.5–×1.5 around the share"), monotone=+1),
+    Lever("logic_wafers_per_month", "AI wafers at SMIC (Dec 2025)", "wafers per month", 0, 200_000, 100, DOMESTIC,
+          "advanced",
+          "Advanced-node (7 nm-class) wafers per month making AI accelerators in Dec 2025; other months follow the "
+          "growth lever. Each gives 78 910B-sized die sites [K25].",
+          ((7_000, "Morgan Stanley: to Ascend, end-2025"), (45_000, "SemiAnalysis: all SMIC 7 nm, end-2025")),
+          log_scale=True, uncertainty=_u(0.6, 1.5, basis="Assumption: MS's 7k is one bank's estimate [K25]"), monotone=0),
+    Lever("logic_wafer_growth", "AI wafer growth", "× per year", 0.5, 4, 0.05, DOMESTIC, "advanced",
+          "Yearly growth of those wafers, before and after Dec 2025.",
+          ((1.33, "SemiAnalysis: 45k→60k→80k wpm [K8]"), (2.0, "SMIC doubling N+2 in 2026 [K25d]")),
+          uncertainty=_u(0.85, 1.3, basis="between SemiAnalysis's 1.33× and the reported 2× [K8][K25d]"), monotone=+1),
+    Lever("logic_yield", "Logic die yield", "share 0–1", 0.05, 1, 0.01, DOMESTIC, "advanced",
+          "Share of 910B-sized die sites that yield a good die. More dies early burn the HBM stockpile sooner, so the "
+          "horizon figures can fall a little even as that year's output rises.",
+          ((0.3, "Morgan Stanley: end-2025"), (0.4, "upper quote [K25d]"), (0.8, "TSMC")),
+          uncertainty=_u(-0.1, 0.1, kind="absolute", basis="30–40% quoted [K25][K25d]; ±0.1"), monotone=0),
+    Lever("die_bank_dies", "TSMC die bank", "dies", 0, 10_000_000, 10_000, DOMESTIC, "advanced",
+          "Ascend logic dies TSMC made through a proxy until its Nov 2024 halt, drawn down from 2025 [K8][K28]. More "
+          "dies make more chips in 2025 and burn the HBM stockpile sooner.",
+          ((0, "none"), (2_000_000, "CSIS: >2M"), (2_900_000, "SemiAnalysis: >2.9M")), log_scale=True,
+          uncertainty=_u(0.7, 1.1, basis="CSIS >2M vs SemiAnalysis >2.9M [K28][K8]"), monotone=0),
+    Lever("stock_draw_months", "Stockpile draw-down time", "months", 1, 60, 1, DOMESTIC, "advanced",
+          "A stockpile of dies or HBM stacks is drawn at most 1/this of what is left each month: packaging and test "
+          "take time, and a maker spreads a finite stockpile. 1 burns it at once.",
+          ((1, "at once"), (12, "default: about a year"), (24, "two years")),
+          uncertainty=_u(-6, 6, kind="absolute", basis="Assumption: 6 to 18 months"), monotone=0),
+    # ---- HBM --------------------------------------------------------------------------------
+    Lever("hbm_imports_after_control", "HBM imports after the control", "stacks per year", 0, 20_000_000, 10_000, HBM,
+          "basic",
+          "HBM stacks still reaching China each year after the HBM control: smuggling, gray channels. SemiAnalysis: "
+          "HBM binds in 2026 'unless smuggling or CXMT fills the gap' [K8]; TechInsights found Korean HBM in 910C "
+          "samples [K29].",
+          ((0, "sealed"), (1_000_000, "leaky"), (2_400_000, "300k 910C a year")),
+          uncertainty=_u(0, 1_000_000, kind="absolute", basis="Assumption: 0 to 1M stacks a year"), monotone=+1,
+          policy_range=(0, 2_400_000)),
+    Lever("hbm_imports_per_month", "HBM imports before the control", "stacks per month", 0, 2_000_000, 10_000, HBM,
+          "advanced",
+          "Stacks entering China each month from 2023 until the control, besides the surge.",
+          ((260_000, "SemiAnalysis: (13M − 7M) over 23 months"),),
+          uncertainty=_u(0.5, 1.3, basis="calibration: 8–15M stacks in all [K8]"), monotone=+1),
+    Lever("hbm_front_running_stacks", "HBM surge before the control", "stacks", 0, 20_000_000, 100_000, HBM, "advanced",
+          "Stacks bought in the month before the control takes effect (front-running).",
+          ((0, "none"), (7_000_000, "SemiAnalysis: Dec 2024")),
+          uncertainty=_u(0.7, 1.15, basis="~7M of 13M arrived between Dec 2 and Dec 31 2024 [K8]"), monotone=+1),
+    Lever("domestic_hbm_stacks_per_year", "Domestic HBM (2026)", "stacks per year", 0, 50_000_000, 10_000, HBM, "advanced",
+          "HBM stacks made in China in 2026 (CXMT, Huawei's HiBL), from mid-2025, growing at the next lever.",
+          ((0, "none"), (2_000_000, "default"), (6_000_000, "750k 950PR in 2026 [K18]")), log_scale=True,
+          uncertainty=_u(0.3, 2.0, distribution="loguniform", basis="Assumption: no public volume; ×0.3–×2"),
+          monotone=0),
+    Lever("domestic_hbm_growth", "Domestic HBM growth", "× per year", 0.5, 5, 0.05, HBM, "advanced",
+          "Yearly growth of domestic HBM output.", ((1.0, "flat"), (1.5, "default"), (2.0, "doubling")),
+          uncertainty=_u(0.8, 1.3, basis="Assumption"), monotone=+1),
     # ---- demand and fleet -------------------------------------------------------------------
-    Lever("lifetime_years", "Useful life", "years", 1, 10, 0.5, "Demand and fleet", "basic",
+    Lever("lifetime_years", "Useful life", "years", 1, 10, 0.5, DEMAND, "basic",
           "Years an accelerator stays in service before retirement (failures come on top).",
-          ((3, "Nebius book life / low"), (5, "Amazon, Lambda"), (6, "Microsoft, Google, CoreWeave")),
-          uncertainty=_u(-2, 2, kind="absolute", basis="calibration #10: 3/5/7 years [K65][K66]"), monotone=+1),
-    Lever("demand_growth", "Planned-run growth", "× per year", 1, 10, 0.1, "Demand and fleet", "basic",
+          ((3, "Nebius book life"), (5, "Amazon, Lambda"), (6, "Microsoft, Google, CoreWeave")),
+          uncertainty=_u(-2, 2, kind="absolute", basis="calibration: 3/5/7 years [K65][K66]"), monotone=+1),
+    Lever("demand_growth", "Planned-run growth", "× per year", 1, 10, 0.1, DEMAND, "basic",
           "Yearly growth of the actor's planned training run.",
-          ((2.0, "slow follower"), (3.0, "Assumption: fast follower"), (4.0, "frontier pace (Epoch, mem)")),
+          ((2.0, "slow follower"), (3.0, "Chinese models: ~3×/yr (Epoch)"), (4.5, "frontier pace"), (5.0, "Epoch frontier")),
           uncertainty=_u(0.8, 1.25, basis="Assumption: ±25% around the chosen pace")),
-    # ---- advanced / expert ------------------------------------------------------------------
-    Lever("planned_run_flop", "Planned run at start", "FLOP", 1e21, 1e29, 1e22, "Demand and fleet", "advanced",
+    Lever("planned_run_flop", "Planned run at start", "FLOP", 1e21, 1e29, 1e22, DEMAND, "advanced",
           "Size of the training run the actor plans at the start; grows at planned-run growth.",
           ((3.3e24, "DeepSeek-V3"), (2.1e25, "GPT-4"), (3.8e25, "Llama 3.1 405B")), log_scale=True,
           uncertainty=_u(0.5, 2.0, distribution="loguniform", basis="Assumption: ERNIE compute is undisclosed [K60]")),
-    Lever("frontier_growth", "Frontier growth", "× per year", 1.1, 10, 0.1, "Frontier", "advanced",
-          "Yearly growth of the largest frontier training run.",
-          ((2.0, "slow"), (3.0, "between fact-sheet anchors"), (4.5, "Epoch trend (mem)")),
-          uncertainty=_u(0.8, 1.33, basis="fact-sheet anchors 2.1e25 (2023) → 1e26+ (2025–26), aiming at 1e27")),
-    Lever("frontier_anchor_flop", "Frontier anchor run", "FLOP", 1e23, 1e28, 1e23, "Frontier", "expert",
-          "Frontier run size at the anchor month.", ((2.1e25, "GPT-4"),), log_scale=True),
-    Lever("mfu", "Model FLOP utilisation", "share 0–1", 0.05, 1, 0.01, "Capability", "expert",
+    Lever("inference_demand_tokens_per_day", "Inference demand at start", "tokens per day", 1e9, 1e17, 1e9, DEMAND,
+          "advanced",
+          "Decode tokens per day the actor must serve at the start; grows at the next lever. The inference runway "
+          "is the months until demand exceeds serving capacity.",
+          ((1e12, "~1B API calls/day × 1k tokens"), (1e13, "Assumption: Baidu 2023"), (1e14, "Assumption: China 2026")),
+          log_scale=True, uncertainty=_u(0.5, 2.0, distribution="loguniform", basis="Assumption: no public token counts")),
+    Lever("inference_demand_growth", "Inference demand growth", "× per year", 1, 20, 0.1, DEMAND, "advanced",
+          "Yearly growth of the tokens the actor must serve.", ((2.0, "slow"), (3.0, "default"), (10.0, "agentic boom")),
+          uncertainty=_u(0.7, 1.5, basis="Assumption")),
+    Lever("failure_rate", "Failure rate", "share per year", 0, 0.5, 0.005, DEMAND, "expert",
+          "Share of chips lost to unrepairable faults per year, on top of end-of-life retirement.",
+          ((0.02, "default (Assumption)"), (0.09, "fault events, Llama 3 [K57]")), monotone=-1),
+    Lever("initial_stock_age_years", "Mean age of the starting stock", "years", 0, 10, 0.25, DEMAND, "expert",
+          "The starting stock retires evenly between (life − 2 × age) and life years after the start.",
+          ((0.0, "new"), (1.0, "bought over two years")), monotone=-1),
+    # ---- frontier ---------------------------------------------------------------------------
+    Lever("frontier_growth", "Frontier growth", "× per year", 1.1, 10, 0.1, FRONTIER, "advanced",
+          "Yearly growth of the largest frontier training run, until the feasibility ceiling.",
+          ((3.0, "Chinese models (Epoch)"), (4.0, "Epoch: historical low"), (4.5, "default"), (5.0, "Epoch: frontier")),
+          uncertainty=_u(0.89, 1.11, basis="Epoch: 4–5×/yr [K72]")),
+    Lever("frontier_anchor_flop", "Frontier anchor run", "FLOP", 1e23, 1e28, 1e23, FRONTIER, "expert",
+          "Frontier run size at the anchor month.", ((2.1e25, "GPT-4, Mar 2023"),), log_scale=True),
+    Lever("frontier_ceiling_flop", "Frontier ceiling", "FLOP", 1e26, 1e31, 1e26, FRONTIER, "advanced",
+          "The frontier stops growing here: Epoch finds runs of ~2e29 FLOP feasible by 2030 (power, chips, data, "
+          "latency) [K73]; 4.5×/yr from GPT-4 reaches it in 2029.",
+          ((2e29, "Epoch: feasible by 2030"), (1e31, "no ceiling")), log_scale=True),
+    # ---- capability -------------------------------------------------------------------------
+    Lever("mfu", "Model FLOP utilisation", "share 0–1", 0.05, 1, 0.01, CAPABILITY, "expert",
           "Achieved ÷ peak FLOP/s in a training run on the H100-equivalent fleet.",
           ((0.34, "GPT-4 on A100"), (0.4, "Llama 3 on H100")), monotone=+1),
-    Lever("run_window_days", "Run window", "days", 7, 365, 1, "Capability", "expert",
-          "Length of the largest training run.", ((54, "Llama 3 405B"), (60, "DeepSeek-V3"), (95, "GPT-4"))),
-    Lever("training_share", "Fleet share for the largest run", "share 0–1", 0.01, 1, 0.01, "Capability", "advanced",
-          "Share of the fleet a single run can use; the rest serves inference, which uses the remainder.",
-          ((0.5, "Assumption: half"),)),
-    Lever("tokens_per_second_per_h100e", "Decode throughput per H100e", "tokens/s", 10, 100_000, 10, "Capability", "expert",
-          "Tokens per second one H100-equivalent serves for a 70B-class model.", ((3_000, "Assumption"),), log_scale=True),
-    Lever("failure_rate", "Failure rate", "share per year", 0, 0.5, 0.005, "Demand and fleet", "expert",
-          "Share of chips lost to unrepairable faults per year, on top of end-of-life retirement.",
-          ((0.02, "Assumption"), (0.09, "fault events, Llama 3 [K57]")), monotone=-1),
-    Lever("initial_stock_age_years", "Mean age of the starting stock", "years", 0, 10, 0.25, "Demand and fleet", "expert",
-          "The starting stock retires evenly between (life − 2 × age) and life years after the start.",
-          ((1.0, "Assumption: bought 2022–23"),), monotone=-1),
-    Lever("foreign_supply_cap", "Foreign supply cap", "chips per year", 0, 1e8, 1_000, "Supply", "expert",
-          "Most foreign chips per year the actor can obtain, whatever the budget. While it binds, every chip bought "
-          "is scaled alike, and the monotonicity of the other levers is no longer guaranteed.",
-          ((1_000_000, "H20 to China 2024"),), log_scale=True),
-    Lever("front_running_surge", "Front-running surge", "× extra budget", 0, 5, 0.1, "Enforcement", "expert",
-          "Extra budget spent in the notice months before a what-if rule starts (announcement-to-enforcement surge).",
-          ((0.0, "none"), (1.0, "double")), monotone=+1),
-    Lever("what_if_notice_months", "Notice before the what-if rule", "months", 0, 24, 1, "Enforcement", "expert",
-          "Months between the what-if rule's announcement and its start; the surge applies in them. HBM: ~4 months "
-          "from leak to rule [K1][K8].", ((0, "none"), (1, "Oct 2023: one month")), integer=True),
+    Lever("run_window_days", "Run window", "days", 7, 365, 1, CAPABILITY, "expert",
+          "Length of the largest training run.", ((54, "Llama 3 405B"), (60, "DeepSeek-V3"), (90, "default"),
+                                                 (95, "GPT-4"))),
+    Lever("training_share", "Fleet share for the largest run", "share 0–1", 0.01, 1, 0.01, CAPABILITY, "advanced",
+          "Share of the fleet (owned and rented) a single run can use; the owned rest serves inference.",
+          ((0.05, "one lab of all China"), (0.5, "half of one firm"))),
+    Lever("tokens_per_second_per_h100e", "Decode throughput per H100e", "tokens/s", 10, 100_000, 10, CAPABILITY,
+          "expert", "Tokens per second one H100-equivalent serves for a 70B-class model.",
+          ((3_000, "default (Assumption)"),), log_scale=True),
 )
 
 LEVERS: dict[str, Lever] = {lever.name: lever for lever in _LEVER_LIST}
 CONTRACT_LEVERS = ("tpp_threshold", "density_threshold", "leakage", "training_substitution", "inference_substitution",
                    "domestic_supply", "domestic_growth", "import_budget", "lifetime_years", "demand_growth")
 UNCERTAIN_LEVERS = tuple(name for name, lever in LEVERS.items() if lever.uncertainty is not None)
+POLICY_LEVERS = tuple(name for name, lever in LEVERS.items() if lever.policy_range is not None)
 
 
-def get_lever(name: str, field_name: str = "lever") -> Lever:
-    if name not in LEVERS:
-        raise ScenarioError(f"{field_name}: unknown lever '{name}'{suggest(name, LEVERS)}; allowed: {', '.join(LEVERS)}")
+def get_lever(name, field_name: str = "lever") -> Lever:
+    if not isinstance(name, str) or name not in LEVERS:
+        raise ScenarioError(f"{field_name}: unknown lever {excerpt(name)}{suggest(str(name), LEVERS)}; "
+                            f"allowed: {', '.join(LEVERS)}")
     return LEVERS[name]

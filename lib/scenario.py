@@ -1,9 +1,10 @@
 """Scenarios: a baseline file plus a preset's overrides, read into one frozen ``Scenario``.
 
-A scenario file is TOML (or the same structure as JSON). It holds ``schema_version``, ``name``,
-``description`` and only the values that differ from the baseline, each with a source comment on
-its line. ``load_scenario`` is the one named constructor: it merges the file over the baseline,
-applies overrides and validates everything, naming the key, the value given and what is allowed.
+A scenario file is TOML (or the same structure as JSON). It holds ``schema_version``, ``model_version``,
+``name``, ``description`` and only the values that differ from the baseline, each with a source comment
+on its line. ``load_scenario`` is the one named constructor: it merges the file over the baseline,
+applies overrides and validates everything through ``lib.gate``, naming the key, an excerpt of the
+value given and what is allowed. Files written for model 1.0 (schema 1) still load, with a notice.
 """
 
 from __future__ import annotations
@@ -14,21 +15,34 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .catalog import DOMESTIC, FOREIGN, get_chip
+import tomli_w
+
+from .catalog import CHIPS_BY_NAME, DOMESTIC, FOREIGN, REFERENCE, get_chip
 from .errors import ScenarioError, suggest
+from .gate import (bounded_int, check_strings, clean_text, excerpt, parse_month, parse_number,
+                   resolve_chip_names)
 from .levers import LEVERS, get_lever
 from .rules import RULES
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+MODEL_VERSION = "2.0"
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 MAX_FILE_BYTES = 256 * 1024  # [bytes] a scenario is a few kB; Assumption: anything larger is a mistake
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-EARLIEST, LATEST = "2018-01", "2040-12"  # Assumption: the catalog and rules cover no wider span
+EARLIEST, LATEST = "2022-01", "2035-12"  # the rules start in Oct 2022; Assumption: no projection past 2035
+NEVER = "never"
 RULE_VINTAGE_CHOICES = ("timeline", *RULES)
+LIMITS = {"name": 120, "description": 4_000, "claim": 600, "claim_source": 300, "actor": 80, "reference": 60}
+MAX_ITEMS = {"deliveries": 240, "domestic_mix": 60, "national_mix": 60, "import_chips": 40, "allowed_chips": 40,
+             "sources": 300}
+"""Bounds on every list and text, so that any scenario this module accepts writes a TOML file well under
+``MAX_FILE_BYTES`` (tested over generated scenarios)."""
+SOURCE_KEY_RE = re.compile(r"K[0-9]{1,3}[a-z]?", re.ASCII)
 
-TOP_LEVEL_KEYS = ("schema_version", "name", "description", "actor", "start", "horizon", "what_if_from",
-                  "rule_vintage", "domestic_flagship", "import_chips", "allowed_chips", "frontier_anchor_month",
-                  "levers", "initial_stock", "deliveries", "domestic_mix")
+TOP_LEVEL_KEYS = ("schema_version", "model_version", "name", "description", "claim", "claim_source", "actor",
+                  "reference", "start", "horizon", "what_if_from", "rule_vintage", "hbm_control_from", "reading_year",
+                  "import_chips", "allowed_chips", "frontier_anchor_month", "levers", "initial_stock", "deliveries",
+                  "domestic_mix", "national_mix", "sources")
+LEGACY_KEYS = ("domestic_flagship",)  # schema 1 only; converted on load
 MERGED_TABLES = ("levers",)  # merged key by key over the baseline; every other key replaces the baseline's
 
 
@@ -40,12 +54,18 @@ class Scenario:
     ----------
     start, horizon : first and last projected month ["YYYY-MM"]
     what_if_from : month from which the what-if rule (levers) applies ["YYYY-MM"]
-    rule_vintage : "timeline" (the real vintage in force each month) or a vintage name whose clauses
-        the what-if rule keeps
+    rule_vintage : "timeline" (the real vintage in force each month) or a vintage name whose clauses the
+        what-if rule keeps
+    hbm_control_from : month the HBM export control takes effect ["YYYY-MM"], or "never"
+    reading_year : the year the headline reads the gap and the fleet at [year]
     levers : (name, value) pairs for every entry of ``lib.levers.LEVERS`` [their units]
     initial_stock : (chip, units) at the start [chips]
     deliveries : (month, chip, units) already ordered [chips]
-    domestic_mix : (from month, ((chip, share), ...)) splits of domestic supply [share]
+    domestic_mix : (from month, ((chip, share), ...)) of the actor's domestic chips [share]
+    national_mix : (from month, ((chip, share), ...)) of China's domestic output [share]
+    reference : preset name of the documented reference scenario every delta reads against
+    sources : source keys the scenario's values cite (resolved in ``data/sources.csv``)
+    notices : what was converted or assumed on loading (not part of equality)
     """
 
     name: str
@@ -55,7 +75,6 @@ class Scenario:
     horizon: str
     what_if_from: str
     rule_vintage: str
-    domestic_flagship: str
     import_chips: tuple
     allowed_chips: tuple
     frontier_anchor_month: str
@@ -63,8 +82,17 @@ class Scenario:
     initial_stock: tuple
     deliveries: tuple = ()
     domestic_mix: tuple = ()
+    national_mix: tuple = ()
+    hbm_control_from: str = "2024-12"
+    reading_year: int = 2027
+    claim: str = ""
+    claim_source: str = ""
+    reference: str = ""
+    sources: tuple = ()
     preset: str = ""
     schema_version: int = SCHEMA_VERSION
+    model_version: str = MODEL_VERSION
+    notices: tuple = field(default=(), compare=False, hash=False)
     _values: dict = field(default=None, compare=False, hash=False, repr=False)
 
     def __post_init__(self):
@@ -92,17 +120,22 @@ class Scenario:
 
     def to_dict(self) -> dict:
         """The scenario as plain data, in the scenario-file structure (round-trips through ``load_scenario``)."""
-        return {
-            "schema_version": self.schema_version, "name": self.name, "description": self.description,
-            "actor": self.actor, "start": self.start, "horizon": self.horizon, "what_if_from": self.what_if_from,
-            "rule_vintage": self.rule_vintage, "domestic_flagship": self.domestic_flagship,
+        data = {
+            "schema_version": SCHEMA_VERSION, "model_version": MODEL_VERSION, "name": self.name,
+            "description": self.description, "claim": self.claim, "claim_source": self.claim_source,
+            "actor": self.actor, "reference": self.reference, "start": self.start, "horizon": self.horizon,
+            "what_if_from": self.what_if_from, "rule_vintage": self.rule_vintage,
+            "hbm_control_from": self.hbm_control_from, "reading_year": self.reading_year,
             "import_chips": list(self.import_chips), "allowed_chips": list(self.allowed_chips),
             "frontier_anchor_month": self.frontier_anchor_month,
             "levers": {k: _plain(v) for k, v in self.levers},
             "initial_stock": {k: _plain(v) for k, v in self.initial_stock},
             "deliveries": [{"month": m, "chip": c, "units": _plain(u)} for m, c, u in self.deliveries],
             "domestic_mix": [{"from": m, "shares": {c: s for c, s in shares}} for m, shares in self.domestic_mix],
+            "national_mix": [{"from": m, "shares": {c: s for c, s in shares}} for m, shares in self.national_mix],
+            "sources": list(self.sources),
         }
+        return data
 
     def to_toml(self) -> str:
         return to_toml(self.to_dict())
@@ -130,7 +163,12 @@ def baseline_path() -> Path:
 
 
 def parse_scenario_text(text: str | bytes, source: str = "scenario file") -> dict:
-    """Parse TOML or JSON scenario text into a dict, with one-line errors."""
+    """Parse TOML or JSON scenario text into a dict, with one-line errors.
+
+    Refuses, before anything else sees them: oversized input, binary data, text that is not UTF-8,
+    numbers longer than 40 digits, lone surrogates anywhere in the structure, and nesting too deep.
+    """
+    source = clean_text(source, "file name", 200) if isinstance(source, str) else "scenario file"
     if isinstance(text, bytes):
         if len(text) > MAX_FILE_BYTES:
             raise ScenarioError(f"{source}: {len(text):,} bytes is too large; allowed: at most {MAX_FILE_BYTES:,} bytes")
@@ -147,17 +185,25 @@ def parse_scenario_text(text: str | bytes, source: str = "scenario file") -> dic
         raise ScenarioError(f"{source}: is empty; allowed: a TOML or JSON scenario file with at least a name")
     try:
         if text.lstrip().startswith("{"):
-            data = json.loads(text)
+            data = json.loads(text, parse_int=bounded_int)
         else:
             data = tomllib.loads(text)
     except json.JSONDecodeError as exc:
         raise ScenarioError(f"{source}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{source}: not valid TOML ({str(exc).splitlines()[0]})") from None
+        raise ScenarioError(f"{source}: not valid TOML ({str(exc).splitlines()[0][:120]})") from None
     except RecursionError:
         raise ScenarioError(f"{source}: nested too deeply; allowed: the scenario structure in scenarios/") from None
+    except ScenarioError as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
+    except (ValueError, OverflowError):  # e.g. an integer past Python's 4,300-digit conversion limit
+        raise ScenarioError(f"{source}: holds a number too long to read; allowed: numbers of at most 40 digits") from None
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: top level is {type(data).__name__}; allowed: a table of scenario keys")
+    try:
+        check_strings(data, source)
+    except RecursionError:
+        raise ScenarioError(f"{source}: nested too deeply; allowed: the scenario structure in scenarios/") from None
     return data
 
 
@@ -165,16 +211,27 @@ def read_scenario_file(path: Path) -> dict:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ScenarioError(f"{path.name}: {size:,} bytes is too large; allowed: at most {MAX_FILE_BYTES:,} bytes")
+            raise ScenarioError(f"{excerpt(path.name)}: {size:,} bytes is too large; allowed: at most {MAX_FILE_BYTES:,} bytes")
         data = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError(f"scenario: cannot read '{path}' ({exc.strerror})") from None
+        raise ScenarioError(f"scenario: cannot read {excerpt(str(path))} ({exc.strerror})") from None
     return parse_scenario_text(data, path.name)
+
+
+_BASELINE_CACHE: dict = {}
+
+
+def _baseline_raw() -> dict:
+    path = baseline_path()
+    stamp = path.stat().st_mtime_ns
+    if _BASELINE_CACHE.get("stamp") != stamp:
+        _BASELINE_CACHE.update(stamp=stamp, raw=read_scenario_file(path), keys=file_source_keys(path))
+    return _BASELINE_CACHE["raw"]
 
 
 def merge_over_baseline(overrides: dict, baseline: dict | None = None) -> dict:
     """Merge a scenario's keys over the baseline: ``levers`` key by key, everything else replaced."""
-    base = read_scenario_file(baseline_path()) if baseline is None else baseline
+    base = _baseline_raw() if baseline is None else baseline
     merged = dict(base)
     for key, value in overrides.items():
         if key in MERGED_TABLES and isinstance(value, dict) and isinstance(base.get(key), dict):
@@ -196,9 +253,9 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
     Raises
     ------
     ScenarioError
-        Naming the key, the value given and what is allowed.
+        Naming the key, an excerpt of the value given and what is allowed.
     """
-    preset = ""
+    preset, keys = "", set()
     if isinstance(path_or_preset, dict):
         raw = path_or_preset
     else:
@@ -206,13 +263,16 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
         name = str(path_or_preset)
         if name in presets:
             preset, raw = name, read_scenario_file(presets[name])
+            keys = file_source_keys(presets[name])
         elif Path(name).suffix.lower() in (".toml", ".json") or Path(name).exists():
             if not Path(name).is_file():
-                raise ScenarioError(f"scenario: no file at '{name}'; give a preset ({', '.join(presets)}) or a .toml/.json file")
+                raise ScenarioError(f"scenario: no file at {excerpt(name)}; give a preset ({', '.join(presets)}) "
+                                    "or a .toml/.json file")
             raw = read_scenario_file(Path(name))
         else:
-            raise ScenarioError(f"scenario: '{name}' is neither a preset{suggest(name, presets)} nor a file; "
+            raise ScenarioError(f"scenario: {excerpt(name)} is neither a preset{suggest(name, presets)} nor a file; "
                                 f"presets: {', '.join(presets)}")
+    raw, notices = migrate(raw)
     _check_keys(raw)
     merged = merge_over_baseline(raw)
     for key, value in (overrides or {}).items():
@@ -221,9 +281,55 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
         elif key in TOP_LEVEL_KEYS:
             merged[key] = value
         else:
-            raise ScenarioError(f"override: unknown key '{key}'{suggest(key, [*LEVERS, *TOP_LEVEL_KEYS])}; "
+            raise ScenarioError(f"override: unknown key {excerpt(key)}{suggest(str(key), [*LEVERS, *TOP_LEVEL_KEYS])}; "
                                 f"allowed: a lever ({', '.join(LEVERS)}) or a scenario key")
-    return _build(merged, preset=preset)
+    merged["sources"] = sorted(set(_source_keys(raw)) | set(_source_keys(merged)) | keys | _BASELINE_CACHE["keys"],
+                               key=source_key_order)
+    return _build(merged, preset=preset, notices=notices)
+
+
+def _source_keys(raw) -> list:
+    keys = _items(raw, "sources")
+    for i, key in enumerate(keys):
+        if not isinstance(key, str) or not SOURCE_KEY_RE.fullmatch(key):
+            raise ScenarioError(f"sources[{i}]: {excerpt(key)} is not a source key; allowed: keys like 'K19' or 'K21b'")
+    return keys
+
+
+# ---- older files -----------------------------------------------------------------------------------
+
+def migrate(raw: dict) -> tuple[dict, tuple]:
+    """Read a schema-1 (model 1.0) file as schema 2, converting what changed meaning; say so."""
+    version = raw.get("schema_version", SCHEMA_VERSION)
+    if isinstance(version, bool) or version not in (1, SCHEMA_VERSION):
+        raise ScenarioError(f"schema_version: {excerpt(version)} is not supported; allowed: 1 or {SCHEMA_VERSION}")
+    notices = []
+    written_for = raw.get("model_version", "1.0" if version == 1 else MODEL_VERSION)
+    if version == 1:
+        flagship = get_chip(raw.get("domestic_flagship", REFERENCE.name), "domestic_flagship")
+        raw = {k: v for k, v in raw.items() if k not in LEGACY_KEYS}
+        raw["schema_version"] = SCHEMA_VERSION
+        converted = []
+        levers = dict(raw.get("levers", {})) if isinstance(raw.get("levers", {}), dict) else raw.get("levers")
+        if isinstance(levers, dict) and flagship.name != REFERENCE.name and flagship.origin == DOMESTIC:
+            for name, relative in (("training_substitution", flagship.relative_training(REFERENCE)),
+                                   ("inference_substitution", flagship.relative_inference(REFERENCE))):
+                if name in levers:
+                    value = LEVERS[name].check(levers[name], "levers.")
+                    levers[name] = round(value * relative, 3)
+                    converted.append(f"{name} {value:g} → {levers[name]:g}")
+            raw["levers"] = levers
+        note = f"This scenario was written for model 1.0 (schema 1) and is read by model {MODEL_VERSION}"
+        if converted:
+            note += (f"; its substitution ratios were per {flagship.name} and are now per {REFERENCE.name} "
+                     f"({', '.join(converted)})")
+        notices.append(note + "; leakage now acts once per unit demanded and domestic output is capped by "
+                              "national logic and HBM, so results differ from 1.0.")
+    elif written_for != MODEL_VERSION:
+        notices.append(f"This scenario was written for model {excerpt(written_for)}; this is model {MODEL_VERSION}, "
+                       "so results may differ from what its author saw.")
+    raw = {k: v for k, v in raw.items() if k not in ("model_version",)}
+    return raw, tuple(notices)
 
 
 # ---- validation ---------------------------------------------------------------------------------
@@ -231,71 +337,104 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
 def _check_keys(raw: dict) -> None:
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
-            hint = suggest(key, TOP_LEVEL_KEYS) or suggest(key, LEVERS)
+            text = str(key)
+            hint = suggest(text, TOP_LEVEL_KEYS) or suggest(text, LEVERS)
             if key in LEVERS:
                 hint = f" (levers go under [levers]: levers.{key})"
-            raise ScenarioError(f"scenario key '{key}' is unknown{hint}; allowed: {', '.join(TOP_LEVEL_KEYS)}")
+            if key in LEGACY_KEYS:
+                hint = f" (removed in schema 2: every substitution ratio is per {REFERENCE.name})"
+            raise ScenarioError(f"scenario key {excerpt(text)} is unknown{hint}; allowed: {', '.join(TOP_LEVEL_KEYS)}")
     version = raw.get("schema_version", SCHEMA_VERSION)
     if isinstance(version, bool) or version != SCHEMA_VERSION:
-        raise ScenarioError(f"schema_version: {version!r} is not supported; allowed: {SCHEMA_VERSION}")
+        raise ScenarioError(f"schema_version: {excerpt(version)} is not supported; allowed: 1 or {SCHEMA_VERSION}")
 
 
-def _text(raw, key, default=None, limit=2_000) -> str:
-    value = raw.get(key, default)
-    if not isinstance(value, str):
-        raise ScenarioError(f"{key}: {value!r} is not text; allowed: a string of at most {limit} characters")
-    if len(value) > limit:
-        raise ScenarioError(f"{key}: {len(value)} characters is too long; allowed: at most {limit}")
-    return value
-
-
-def check_month(value, key: str) -> str:
-    match = MONTH_RE.match(value) if isinstance(value, str) else None
-    if not match or not (1 <= int(match.group(2)) <= 12) or not (EARLIEST <= value <= LATEST):
-        raise ScenarioError(f"{key}: {value!r} is not a month; allowed: 'YYYY-MM' from {EARLIEST} to {LATEST}")
-    return value
+def _text(raw, key, default="", multiline=False) -> str:
+    return clean_text(raw.get(key, default), key, LIMITS[key], multiline=multiline)
 
 
 def _units(value, key: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 <= value <= 1e9):
-        raise ScenarioError(f"{key}: {value!r} is not allowed; allowed: a number of chips from 0 to 1e9")
-    return float(value)
+    number, _ = parse_number(value, key, 0, 1e9, unit="chips")
+    return number
+
+
+def _items(raw, key) -> list:
+    value = raw.get(key, [])
+    if not isinstance(value, list):
+        raise ScenarioError(f"{key}: {excerpt(value)} is not allowed; allowed: a list")
+    if len(value) > MAX_ITEMS[key]:
+        raise ScenarioError(f"{key}: {len(value):,} items is too many; allowed: at most {MAX_ITEMS[key]}")
+    return value
 
 
 def _chip_list(raw, key, origin) -> tuple:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or len(value) > 100:
-        raise ScenarioError(f"{key}: {value!r} is not allowed; allowed: a list of chip names")
-    names = []
-    for item in value:
-        chip = get_chip(item, key)
+    chips = resolve_chip_names(_items(raw, key), key, get_chip)
+    for chip in chips:
         if origin and chip.origin != origin:
             raise ScenarioError(f"{key}: '{chip.name}' is {chip.origin}; allowed: {origin} chips only")
-        names.append(chip.name)
-    return tuple(dict.fromkeys(names))
+    return tuple(chip.name for chip in chips)
 
 
 def _table(raw, key) -> dict:
     value = raw.get(key, {})
     if not isinstance(value, dict):
         raise ScenarioError(f"{key}: {type(value).__name__} is not allowed; allowed: a table")
+    if len(value) > 100:
+        raise ScenarioError(f"{key}: {len(value):,} entries is too many; allowed: at most 100")
     return value
 
 
-def _build(raw: dict, preset: str = "") -> Scenario:
+def _mix(raw, key, start) -> tuple:
+    items = _items(raw, key)
+    if not items:
+        raise ScenarioError(f"{key}: allowed: one or more [[{key}]] tables with 'from' and 'shares'")
+    mix = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) != {"from", "shares"} or not isinstance(item["shares"], dict):
+            raise ScenarioError(f"{key}[{i}]: {excerpt(item)} is not allowed; allowed: a table with 'from' and 'shares'")
+        month = parse_month(item["from"], f"{key}[{i}].from", EARLIEST, LATEST)
+        names = list(item["shares"])
+        chips = resolve_chip_names(names, f"{key}[{i}].shares", get_chip)
+        shares = []
+        for name, chip in zip(names, chips):
+            if chip.origin != DOMESTIC:
+                raise ScenarioError(f"{key}[{i}].shares: '{chip.name}' is {chip.origin}; allowed: domestic chips")
+            share, _ = parse_number(item["shares"][name], f"{key}[{i}].shares.{chip.name}", 0, 1, unit="share")
+            shares.append((chip.name, share))
+        total = sum(s for _, s in shares)
+        if abs(total - 1) > 0.01:
+            raise ScenarioError(f"{key}[{i}].shares: sum {total:.3f} is not allowed; allowed: shares summing to 1")
+        mix.append((month, tuple(shares)))
+    mix.sort()
+    months = [m for m, _ in mix]
+    if len(set(months)) != len(months):
+        raise ScenarioError(f"{key}: two entries start in the same month; allowed: one entry per 'from' month")
+    return tuple(mix)
+
+
+def source_key_order(key: str):
+    match = re.fullmatch(r"K([0-9]+)([a-z]?)", key)
+    return (int(match.group(1)), match.group(2)) if match else (10**6, key)
+
+
+def _build(raw: dict, preset: str = "", notices: tuple = ()) -> Scenario:
     _check_keys(raw)
-    start = check_month(raw.get("start"), "start")
-    horizon = check_month(raw.get("horizon"), "horizon")
+    start = parse_month(raw.get("start"), "start", EARLIEST, LATEST)
+    horizon = parse_month(raw.get("horizon"), "horizon", EARLIEST, LATEST)
     if horizon <= start:
-        raise ScenarioError(f"horizon: {horizon!r} is not after start {start!r}; allowed: a later month")
-    what_if = check_month(raw.get("what_if_from") or start, "what_if_from")
+        raise ScenarioError(f"horizon: {excerpt(horizon)} is not after start {excerpt(start)}; allowed: a later month")
+    what_if = parse_month(raw.get("what_if_from") or start, "what_if_from", EARLIEST, LATEST)
     vintage = raw.get("rule_vintage", "timeline")
     if vintage not in RULE_VINTAGE_CHOICES:
-        raise ScenarioError(f"rule_vintage: {vintage!r} is unknown{suggest(vintage, RULE_VINTAGE_CHOICES)}; "
+        raise ScenarioError(f"rule_vintage: {excerpt(vintage)} is unknown{suggest(str(vintage), RULE_VINTAGE_CHOICES)}; "
                             f"allowed: {', '.join(RULE_VINTAGE_CHOICES)}")
-    flagship = get_chip(raw.get("domestic_flagship", ""), "domestic_flagship")
-    if flagship.origin != DOMESTIC or flagship.training_h100e is None:
-        raise ScenarioError(f"domestic_flagship: '{flagship.name}' is not allowed; allowed: a domestic chip with known ratios")
+    hbm = raw.get("hbm_control_from", "2024-12")
+    if hbm != NEVER:
+        hbm = parse_month(hbm, "hbm_control_from", EARLIEST, LATEST)
+    first_year, last_year = int(start[:4]), int(horizon[:4])
+    default_year = min(max(2027, first_year), last_year)
+    reading_year, _ = parse_number(raw.get("reading_year", default_year), "reading_year", first_year, last_year,
+                                   integer=True, unit="year")
 
     lever_table = _table(raw, "levers")
     values = {}
@@ -306,56 +445,52 @@ def _build(raw: dict, preset: str = "") -> Scenario:
     if missing:
         raise ScenarioError(f"levers: missing {', '.join(missing)}; the baseline file must set every lever")
 
+    stock_table = _table(raw, "initial_stock")
+    names = list(stock_table)
     stock = {}
-    for key, units in _table(raw, "initial_stock").items():
-        stock[get_chip(key, "initial_stock").name] = _units(units, f"initial_stock.{key}")
+    for name, chip in zip(names, resolve_chip_names(names, "initial_stock", get_chip)):
+        stock[chip.name] = _units(stock_table[name], f"initial_stock.{chip.name}")
 
     deliveries = []
-    items = raw.get("deliveries", [])
-    if not isinstance(items, list):
-        raise ScenarioError("deliveries: not a list; allowed: [[deliveries]] tables with month, chip and units")
-    for i, item in enumerate(items):
+    for i, item in enumerate(_items(raw, "deliveries")):
         if not isinstance(item, dict) or set(item) != {"month", "chip", "units"}:
-            raise ScenarioError(f"deliveries[{i}]: {item!r} is not allowed; allowed: a table with month, chip and units")
-        deliveries.append((check_month(item["month"], f"deliveries[{i}].month"),
-                           get_chip(item["chip"], f"deliveries[{i}].chip").name,
+            raise ScenarioError(f"deliveries[{i}]: {excerpt(item)} is not allowed; allowed: a table with month, chip "
+                                "and units")
+        month = parse_month(item["month"], f"deliveries[{i}].month", EARLIEST, LATEST)
+        if not (start <= month <= horizon):
+            raise ScenarioError(f"deliveries[{i}].month: {excerpt(month)} is outside the projection; allowed: months "
+                                f"from start {start} to horizon {horizon} (count earlier deliveries in initial_stock)")
+        deliveries.append((month, get_chip(item["chip"], f"deliveries[{i}].chip").name,
                            _units(item["units"], f"deliveries[{i}].units")))
 
-    mix = []
-    items = raw.get("domestic_mix", [])
-    if not isinstance(items, list) or not items:
-        raise ScenarioError("domestic_mix: allowed: one or more [[domestic_mix]] tables with 'from' and 'shares'")
-    for i, item in enumerate(items):
-        if not isinstance(item, dict) or set(item) != {"from", "shares"} or not isinstance(item["shares"], dict):
-            raise ScenarioError(f"domestic_mix[{i}]: {item!r} is not allowed; allowed: a table with 'from' and 'shares'")
-        month = check_month(item["from"], f"domestic_mix[{i}].from")
-        shares = []
-        for chip_name, share in item["shares"].items():
-            chip = get_chip(chip_name, f"domestic_mix[{i}].shares")
-            if chip.origin != DOMESTIC:
-                raise ScenarioError(f"domestic_mix[{i}].shares: '{chip.name}' is {chip.origin}; allowed: domestic chips")
-            if isinstance(share, bool) or not isinstance(share, (int, float)) or not (0 <= share <= 1):
-                raise ScenarioError(f"domestic_mix[{i}].shares.{chip_name}: {share!r} is not allowed; allowed: 0 to 1")
-            shares.append((chip.name, float(share)))
-        total = sum(s for _, s in shares)
-        if abs(total - 1) > 0.01:
-            raise ScenarioError(f"domestic_mix[{i}].shares: sum {total:.3f} is not allowed; allowed: shares summing to 1")
-        mix.append((month, tuple(shares)))
-    mix.sort()
-
+    domestic_mix = _mix(raw, "domestic_mix", start)
+    national_mix = _mix(raw, "national_mix", start)
+    sources = []
+    for i, key in enumerate(_items(raw, "sources")):
+        if not isinstance(key, str) or not SOURCE_KEY_RE.fullmatch(key):
+            raise ScenarioError(f"sources[{i}]: {excerpt(key)} is not a source key; allowed: keys like 'K19' or 'K21b'")
+        sources.append(key)
+    reference = _text(raw, "reference")
+    if reference and reference not in list_presets():
+        raise ScenarioError(f"reference: {excerpt(reference)} is not a preset{suggest(reference, list_presets())}; "
+                            f"allowed: {', '.join(list_presets())}")
     return Scenario(
-        name=_text(raw, "name", "Untitled", 120), description=_text(raw, "description", "", 4_000),
-        actor=_text(raw, "actor", "actor", 80), start=start, horizon=horizon, what_if_from=what_if,
-        rule_vintage=vintage, domestic_flagship=flagship.name,
+        name=_text(raw, "name", "Untitled"), description=_text(raw, "description", multiline=True),
+        claim=_text(raw, "claim", multiline=True), claim_source=_text(raw, "claim_source"),
+        actor=_text(raw, "actor", "actor"), reference=reference, start=start, horizon=horizon, what_if_from=what_if,
+        rule_vintage=vintage, hbm_control_from=hbm, reading_year=int(reading_year),
         import_chips=_chip_list(raw, "import_chips", FOREIGN), allowed_chips=_chip_list(raw, "allowed_chips", FOREIGN),
-        frontier_anchor_month=check_month(raw.get("frontier_anchor_month", "2023-03"), "frontier_anchor_month"),
+        frontier_anchor_month=parse_month(raw.get("frontier_anchor_month", "2023-03"), "frontier_anchor_month",
+                                          "2015-01", LATEST),
         levers=tuple(sorted(values.items())), initial_stock=tuple(sorted(stock.items())),
-        deliveries=tuple(sorted(deliveries)), domestic_mix=tuple(mix), preset=preset)
+        deliveries=tuple(sorted(deliveries)), domestic_mix=domestic_mix, national_mix=national_mix,
+        sources=tuple(sorted(set(sources), key=source_key_order)), preset=preset, notices=tuple(notices))
 
 
 # ---- sources and writing ------------------------------------------------------------------------
 
 _LINE_RE = re.compile(r'^\s*"?([A-Za-z0-9_ .\-]+?)"?\s*=\s*[^#]*#\s*(.+)$')
+_KEY_IN_TEXT = re.compile(r"\[(K[0-9]{1,3}[a-z]?)\]", re.ASCII)
 
 
 def source_comments(path: Path) -> dict[str, str]:
@@ -368,31 +503,20 @@ def source_comments(path: Path) -> dict[str, str]:
     return comments
 
 
-def _toml_value(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, int) else repr(float(value))
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{json.dumps(k, ensure_ascii=False)} = {_toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(type(value))
+def file_source_keys(path: Path) -> set:
+    """Every ``[Kx]`` key cited anywhere in a scenario file (comments included)."""
+    return set(_KEY_IN_TEXT.findall(path.read_text(encoding="utf-8")))
 
 
 def to_toml(data: dict) -> str:
-    """Write scenario data as TOML that ``load_scenario`` reads back."""
-    lines = []
-    for key, value in data.items():
-        if not isinstance(value, (dict, list)) or (isinstance(value, list) and not any(isinstance(v, dict) for v in value)):
-            lines.append(f"{key} = {_toml_value(value)}")
-    for key, value in data.items():
-        if isinstance(value, dict):
-            lines += ["", f"[{key}]"] + [f"{json.dumps(k, ensure_ascii=False)} = {_toml_value(v)}" for k, v in value.items()]
-    for key, value in data.items():
-        if isinstance(value, list) and any(isinstance(v, dict) for v in value):
-            for item in value:
-                lines += ["", f"[[{key}]]"] + [f"{k} = {_toml_value(v)}" for k, v in item.items()]
-    return "\n".join(lines) + "\n"
+    """Write scenario data as TOML that ``load_scenario`` reads back (tomli-w: every string escaped)."""
+    return tomli_w.dumps(data)
+
+
+def chip_names_in(scenario: Scenario) -> list:
+    """Every chip a scenario mentions, in first-mention order."""
+    names = [*scenario.import_chips, *scenario.allowed_chips, *(c for c, _ in scenario.initial_stock),
+             *(c for _, c, _ in scenario.deliveries),
+             *(c for _, shares in scenario.domestic_mix for c, _ in shares),
+             *(c for _, shares in scenario.national_mix for c, _ in shares)]
+    return [CHIPS_BY_NAME[n].name for n in dict.fromkeys(names)]

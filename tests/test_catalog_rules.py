@@ -28,25 +28,39 @@ def test_unknown_specs_stay_unknown():
     assert lib.get_chip("Kunlun II").density is None  # die area not published
 
 
-def test_substitution_ratios_match_fact_sheet():
-    # H20 ≈ 0.15 H100 for training, ≈ 1.1–1.2 H100 for decode (calibration #8 and #9)
+def test_substitution_ratios_match_calibration():
+    # H20 ≈ 0.15 H100 for training, ≈ 1.1–1.2 for decode; 910C ≈ 0.55 for training, ≈ 0.6 for decode [K62][K63][K93]
     h20 = lib.get_chip("H20")
     assert h20.training_h100e == pytest.approx(0.15, abs=0.005)
     assert 1.1 <= h20.inference_h100e <= 1.2
     assert lib.get_chip("H100").training_h100e == 1.0
+    c = lib.get_chip("Ascend 910C")
+    assert 0.5 <= c.training_h100e <= 0.6 and 0.55 <= c.inference_h100e <= 0.65
 
 
-# Expected statuses from domain-facts.md §2 ("22 / 23" columns) and §1.2; "?" there is unknown here.
-# One documented difference: the fact sheet marks the Ascend 910B "C" under Oct 2022, but its own (mem)
-# interconnect figure, ~392 GB/s, is below the 600 GB/s prong, so the rule as written leaves it free.
+def test_one_reference_chip_defines_substitution():
+    # A 910C counts 2.55 910B for training in every preset: its specs relative to the reference chip.
+    ref = lib.get_chip(lib.REFERENCE_CHIP)
+    assert lib.get_chip("Ascend 910C").relative_training(ref) == pytest.approx(2.551, abs=0.01)
+    for preset in lib.list_presets():
+        scenario = lib.load_scenario(preset)
+        implied_efficiency = 1 / (scenario.lever("training_substitution") * ref.training_spec)
+        assert implied_efficiency == pytest.approx(ref.software_efficiency, abs=0.02), preset
+
+
+# Expected statuses per vintage (the fact sheet's "22 / 23" columns, then the later rules as written).
+# Two deliberate readings:
+# - the Ascend 910B is free under Oct 2022: its (mem) interconnect, ~392 GB/s, is below the 600 GB/s prong;
+# - from Jan 2026 the case-by-case window covers only chips sold in the US [K71]: the A800, H800 and H20 keep the
+#   presumption of denial, and a non-datacenter chip at TPP ≥ 4,800 (RTX 4090) is NAC-eligible ("gray-zone").
 EXPECTED = {
-    "A100": (C, C, C, C, K), "A800": (N, C, C, C, K), "H100": (C, C, C, C, K), "H800": (N, C, C, C, K),
-    "H20": (N, N, N, C, K), "H200": (C, C, C, C, K), "B200": (C, C, C, C, C), "L20": (N, N, N, N, N),
-    "L40S": (N, C, C, C, K), "RTX 4090": (N, C, C, C, K), "RTX 4090D": (N, N, N, N, N),
-    "MI250X": (C, C, C, C, K), "MI300X": (C, C, C, C, K), "Ascend 910": (N, C, C, C, K),
-    "Ascend 910B": (N, C, C, C, K), "Ascend 910C": (N, C, C, C, K), "Ascend 950PR": (C, C, C, C, K),
+    "A100": (C, C, C, C, K), "A800": (N, C, C, C, C), "H100": (C, C, C, C, K), "H800": (N, C, C, C, C),
+    "H20": (N, N, N, C, C), "H200": (C, C, C, C, K), "B200": (C, C, C, C, C), "L20": (N, N, N, N, N),
+    "L40S": (N, C, C, C, K), "RTX 4090": (N, G, G, G, K), "RTX 4090D": (N, N, N, N, N),
+    "MI250X": (C, C, C, C, K), "MI300X": (C, C, C, C, K), "Ascend 910": (N, C, C, C, C),
+    "Ascend 910B": (N, C, C, C, C), "Ascend 910C": (N, C, C, C, C), "Ascend 950PR": (C, C, C, C, C),
     "Kunlun 1": (N, U, U, U, U), "Kunlun II": (N, U, U, U, U), "Kunlun P800": (U, U, U, U, U),
-    "MLU370-X8": (N, U, U, U, U), "MLU590": (U, C, C, C, K), "BR100": (C, C, C, C, K), "MTT S4000": (N, U, U, U, U),
+    "MLU370-X8": (N, U, U, U, U), "MLU590": (U, C, C, C, C), "BR100": (C, C, C, C, C), "MTT S4000": (N, U, U, U, U),
 }
 VINTAGES = ("oct-2022", "oct-2023", "dec-2024", "apr-2025", "jan-2026")
 
@@ -90,8 +104,14 @@ def test_gray_zone_b1_edges():
 def test_datacenter_qualifier():
     assert _status(4_000, 400) == C                                   # PD 10 datacenter → 3A090.a
     assert _status(4_000, 400, datacenter=False) == N                 # same chip marketed for PCs
-    assert _status(4_800, 400, datacenter=False) == C                 # TPP prong applies to all
+    assert _status(4_800, 400, datacenter=False) == G                 # TPP prong applies to all, NAC-eligible
     assert _status(4_799, 4_799 / 4, datacenter=False) == N           # no gray zone off the datacenter
+
+
+def test_non_datacenter_at_the_line_is_3a090a_with_nac():
+    got = lib.classify(custom_chip(5_000, 600, datacenter=False), lib.get_rule("oct-2023"))
+    assert (got.status, got.eccn, got.prong) == (G, "3A090.a", "non-datacenter")
+    assert "License Exception NAC" in got.reason
 
 
 def test_oct_2022_interconnect_prong():
@@ -102,9 +122,52 @@ def test_oct_2022_interconnect_prong():
 
 
 def test_jan_2026_window():
-    assert _status(20_999, 1_000, "jan-2026", memory_bandwidth_gbps=6_499) == K
-    assert _status(21_000, 1_000, "jan-2026", memory_bandwidth_gbps=6_499) == C
-    assert _status(20_999, 1_000, "jan-2026", memory_bandwidth_gbps=6_500) == C
+    assert _status(20_999, 1_000, "jan-2026", memory_bandwidth_gbps=6_499, interconnect_gbps=900) == K
+    assert _status(21_000, 1_000, "jan-2026", memory_bandwidth_gbps=6_499, interconnect_gbps=900) == C
+    assert _status(20_999, 1_000, "jan-2026", memory_bandwidth_gbps=6_500, interconnect_gbps=900) == C
+
+
+def test_jan_2026_window_covers_only_chips_sold_in_the_us():
+    # [K71]: China-only SKUs keep the presumption of denial; a chip described by numbers is taken as sold in the US.
+    sold = custom_chip(15_832, 814, memory_bandwidth_gbps=3_350, interconnect_gbps=400)
+    china_only = custom_chip(15_832, 814, memory_bandwidth_gbps=3_350, interconnect_gbps=400, us_commercial=False)
+    rule = lib.get_rule("jan-2026")
+    assert lib.classify(sold, rule).status == K
+    got = lib.classify(china_only, rule)
+    assert got.status == C and "not commercially available in the US" in got.reason
+
+
+def test_window_lines_are_levers():
+    rule = custom_rule("jan-2026", 4_800, 5.92, case_by_case_tpp_below=40_000, case_by_case_bandwidth_below=9_000)
+    assert lib.classify(lib.get_chip("B200"), rule).status == K          # "let Blackwell in"
+    rule = custom_rule("jan-2026", 4_800, 5.92, case_by_case_tpp_below=0)
+    assert lib.classify(lib.get_chip("H200"), rule).status == C          # window closed
+    # Lines a vintage does not have are not added by the levers.
+    assert custom_rule("oct-2023", 4_800, 5.92, case_by_case_tpp_below=40_000).case_by_case_tpp_below is None
+
+
+def test_is_informed_lines_are_levers_and_unknown_interconnect_is_never_guessed():
+    rule = custom_rule("apr-2025", 4_800, 5.92, informed_memory_bandwidth_gbps=5_000, informed_interconnect_gbps=1_000)
+    assert lib.classify(lib.get_chip("H20"), rule).status == N
+    with pytest.raises(lib.MissingSpecError, match="interconnect_gbps: not known"):
+        _status(2_000, 1_000, "apr-2025", memory_bandwidth_gbps=3_000)        # below the memory line, link unknown
+    assert _status(2_000, 1_000, "apr-2025", memory_bandwidth_gbps=4_100) == C  # the memory line alone decides
+
+
+def test_planar_node_has_no_density():
+    planar = custom_chip(4_000, None, planar=True)
+    assert planar.density is None
+    got = lib.classify(planar, lib.get_rule("oct-2023"))
+    assert got.status == N and "planar" in got.reason                       # only the TPP prong can apply
+    assert lib.classify(custom_chip(4_800, None, planar=True), lib.get_rule("oct-2023")).status == C
+
+
+def test_every_catalog_halt_and_us_flag_has_a_source():
+    for chip in lib.CHIPS:
+        if chip.origin == "foreign":
+            assert chip.us_commercial_source, chip.name
+        if chip.china_halt:
+            assert "[K" in chip.china_halt_source, chip.name
 
 
 def test_apr_2025_is_informed():
@@ -124,12 +187,17 @@ def test_custom_rule_moves_lines():
     assert lib.classify(lib.get_chip("B200"), custom_rule("oct-2023", 0, 0)).status == C
 
 
+def test_chip_names_resolve_by_case_and_alias():
+    assert lib.get_chip("h100 sxm") is lib.get_chip("H100") is lib.get_chip("H-100")
+    assert lib.get_chip("kunlun 2") is lib.get_chip("R200") is lib.get_chip("Kunlun II")
+
+
 def test_bad_rule_and_chip_names():
     with pytest.raises(lib.ScenarioError, match="unknown rule 'oct-2024'.*allowed: oct-2022"):
         lib.get_rule("oct-2024")
     with pytest.raises(lib.ScenarioError, match="did you mean 'H200'"):
         lib.get_chip("H2000")
-    with pytest.raises(lib.ScenarioError, match="tpp: .* allowed"):
+    with pytest.raises(lib.ScenarioError, match="tpp: nan is not a number"):
         custom_chip(float("nan"), 100)
 
 

@@ -19,14 +19,15 @@ def test_run_json_and_identical_bytes():
     second = cli("run", "baidu-2023", "--set", "leakage=0.2")
     assert first.returncode == 0 and first.stdout == second.stdout
     data = json.loads(first.stdout)
-    assert set(data) == {"summary", "monthly", "scenario"}
+    assert set(data) == {"model_version", "summary", "monthly", "capability", "national", "scenario"}
     assert data["monthly"][0]["month"] == "2023-11" and data["scenario"]["levers"]["leakage"] == 0.2
 
 
 def test_run_csv():
     out = cli("run", "full-embargo", "--format", "csv")
     assert out.returncode == 0
-    assert out.stdout.splitlines()[0].startswith("month,chip,stock,arrivals,retirements,h100e_training,h100e_inference")
+    assert out.stdout.splitlines()[0] == ("month,chip,stock,arrivals,retirements,h100e_training,h100e_inference,"
+                                          "arrivals_licensed,arrivals_smuggled,arrivals_domestic,arrivals_ordered")
 
 
 def test_run_scenario_file(tmp_path):
@@ -41,6 +42,14 @@ def test_run_scenario_file(tmp_path):
     (("--chip", "H20", "--rule", "oct-2023"), ("not-controlled", None, 2368)),
     (("--chip", "H20", "--rule", "apr-2025"), ("controlled", None, 2368)),
     (("--chip", "H200", "--rule", "jan-2026"), ("case-by-case", "3A090.a", 15832)),
+    (("--chip", "H800", "--rule", "jan-2026"), ("controlled", "3A090.a", 15832)),    # China-only: no window
+    (("--tpp", "15832", "--die-area", "814", "--memory-bandwidth", "3350", "--interconnect", "400", "--rule",
+      "jan-2026"), ("case-by-case", "3A090.a", 15832)),                            # by numbers: sold in the US
+    (("--tpp", "15832", "--die-area", "814", "--memory-bandwidth", "3350", "--interconnect", "400", "--rule",
+      "jan-2026", "--not-us-commercial"), ("controlled", "3A090.a", 15832)),
+    (("--tpp", "5000", "--planar", "--rule", "oct-2023"), ("controlled", "3A090.a", 5000)),
+    (("--tpp", "4000", "--planar", "--rule", "oct-2023"), ("not-controlled", None, 4000)),
+    (("--tpp", "5000", "--die-area", "600", "--non-datacenter", "--rule", "oct-2023"), ("gray-zone", "3A090.a", 5000)),
     (("--tpp", "4800", "--die-area", "1000", "--interconnect", "600", "--rule", "oct-2022"), ("controlled", "3A090", 4800)),
     (("--tpp", "3000", "--die-area", "1000", "--rule", "custom", "--set", "tpp_threshold=2500"), ("controlled", "3A090.a", 3000)),
 ])
@@ -53,31 +62,44 @@ def test_classify_json(args, expected):
 
 
 @pytest.mark.parametrize("what, first", [("presets", "baidu-2023"), ("rules", "oct-2022"), ("chips", "A100"),
-                                         ("levers", "tpp_threshold")])
+                                         ("levers", "tpp_threshold"), ("sources", "K1\t")])
 def test_list(what, first):
     out = cli("list", what)
     assert out.returncode == 0 and out.stdout.splitlines()[0].startswith(first)
 
 
 @pytest.mark.parametrize("args, match", [
-    (("run", "baidu-2023", "--set", "leakage=2"), "leakage: '2' is out of range; allowed: 0 to 1"),
+    (("run", "baidu-2023", "--set", "leakage=2"), "leakage: '2' is out of range; allowed: a number from 0 to 1"),
+    (("run", "baidu-2023", "--set", "leakage=" + "9" * 5000), "is not a number"),
+    (("run", "baidu-2023", "--set", "what_if_notice_months=1.99"), "is not a whole number"),
+    (("run", "baidu-2023", "--set", "leakage=\u0661"), "is not a number"),
+    (("run", "baidu-2023", "--samples", "1" + "0" * 400), "--samples"),
+    (("run", "baidu-2023", "--samples", "100000"), "allowed: a whole number from 1 to 50,000"),
+    (("classify", "--rule", "jan-2026", "--chip", "H100", "--set", "tpp_threshold=abc"), "is not a number"),
+    (("classify", "--rule", "jan-2026", "--chip", "H100", "--set", "tpp_threshold=3000"), "only with --rule custom"),
+    (("classify", "--chip", "H1\x1b[31m00"), "unknown chip|control or bidi"),
+    (("evidence", "nope"), "is neither a preset"),
+    (("brief", "baidu-2023", "-o", "/nonexistent-dir/x.pdf", "--date", "2026-01-01"), "-o: cannot write"),
+    (("brief", "baidu-2023", "-o", "x.pdf", "--date", "tomorrow"), "--date: 'tomorrow' is not a date"),
+    (("diff", "baidu-2023", "not a link"), "is neither a share link"),
     (("run", "baidu-2023", "--set", "leakge=0.1"), "did you mean 'leakage'"),
     (("run", "baidu-2023", "--set", "leakage"), "not LEVER=VALUE"),
-    (("run", "baidu-2023", "--set", "leakage=nan"), "out of range"),
+    (("run", "baidu-2023", "--set", "leakage=nan"), "'nan' is not a number"),
     (("run", "baidu-2023", "--format", "xml"), "invalid choice: 'xml'"),
     (("run", "nowhere.toml"), "no file at"),
-    (("run", "baidu-2023", "--samples", "0"), "samples: 0 is not allowed"),
-    (("run", "baidu-2023", "--samples", "many"), "invalid int value"),
+    (("run", "baidu-2023", "--samples", "0"), "argument --samples: '0' is out of range"),
+    (("run", "baidu-2023", "--samples", "many"), "argument --samples: 'many' is not a number"),
     (("classify", "--chip", "Z9"), "unknown chip 'Z9'"),
     (("classify", "--tpp", "5000", "--die-area", "800", "--rule", "oct-2022"), "interconnect_gbps: not known"),
     (("classify", "--tpp", "5000"), "--die-area: required"),
-    (("classify", "--tpp", "-5", "--die-area", "800"), "tpp: -5.0 is not allowed"),
+    (("classify", "--tpp", "-5", "--die-area", "800"), "--tpp: '-5' is out of range"),
     (("classify", "--chip", "A100", "--rule", "oct-2030"), "invalid choice"),
     (("list", "everything"), "invalid choice"),
     (("sensitivity", "baidu-2023", "--output", "nope"), "output: 'nope' is not allowed"),
     (("solve", "baidu-2023", "--lever", "mfu", "--target", "runway_months>=3"), "--lever: 'mfu' is not allowed"),
+    (("solve", "baidu-2023", "--lever", "leakage", "--target", "x" * 5000 + ">=3"), "--target: 'xxx"),
     (("solve", "baidu-2023", "--lever", "leakage", "--target", "runway=3"), "--target: 'runway=3' is not allowed"),
-    (("solve", "baidu-2023", "--lever", "leakage", "--target", "runway_months>=3", "--year", "1999"), "--year: 1999"),
+    (("solve", "baidu-2023", "--lever", "leakage", "--target", "runway_months>=3", "--year", "1999"), "--year: '1999' is out of range"),
     ((), "the following arguments are required"),
 ])
 def test_bad_input_exit_2_one_line(args, match):
@@ -86,3 +108,52 @@ def test_bad_input_exit_2_one_line(args, match):
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "Traceback" not in out.stderr
     assert __import__("re").search(match, lines[0]), lines[0]
+    assert len(lines[0]) < 1500 and "\x1b" not in lines[0]  # bounded, no terminal escapes
+
+
+def test_surrogate_in_a_json_file_is_one_line_and_output_never_crashes(tmp_path):
+    path = tmp_path / "s.json"
+    path.write_text('{"name": "bad \\ud800 name"}', encoding="utf-8")
+    out = cli("run", str(path))
+    assert out.returncode == 2 and "not valid Unicode" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_huge_integer_file_is_one_line(tmp_path):
+    for text in ("name = 'x'\n[levers]\nleakage = " + "9" * 5000, '{"name": "x", "levers": {"leakage": ' + "9" * 5000 + "}}"):
+        path = tmp_path / ("s.json" if text.startswith("{") else "s.toml")
+        path.write_text(text, encoding="utf-8")
+        out = cli("run", str(path))
+        assert out.returncode == 2 and "Traceback" not in out.stderr and len(out.stderr) < 400
+
+
+def test_older_file_gives_a_note_on_stderr(tmp_path):
+    path = tmp_path / "old.toml"
+    path.write_text("schema_version = 1\nname = 'old'\ndomestic_flagship = 'Ascend 910C'\n", encoding="utf-8")
+    out = cli("run", str(path))
+    assert out.returncode == 0 and out.stderr.startswith("note: This scenario was written for model 1.0")
+
+
+def test_evidence_cli_text_and_json():
+    text = cli("evidence", "china-2023")
+    assert text.returncode == 0 and "h20-2024" in text.stdout and "in range" in text.stdout
+    data = json.loads(cli("evidence", "china-2023", "--format", "json").stdout)
+    assert data["as_of"] == "2026-11-01"
+    ids = {row["id"]: row for row in data["estimates"]}
+    assert ids["cnas-smuggling-2024"]["status"] == "in range" and ids["big-four-a800"]["status"] == "input"
+
+
+def test_diff_cli_between_a_link_and_a_preset():
+    out = cli("diff", "https://x.example/?preset=baidu-2023&leakage=0.3", "baidu-2023", "--format", "json")
+    assert out.returncode == 0
+    data = json.loads(out.stdout)
+    assert [row["name"] for row in data["inputs"]] == ["leakage"]
+    assert {row["key"] for row in data["outputs"]} >= {"runway_months", "h100e_end", "frontier_gap_years_reading"}
+    text = cli("diff", "?preset=baidu-2023&leakage=0.3", "?preset=baidu-2023")
+    assert "leakage\t0.3\t→\t0.05" in text.stdout
+
+
+def test_sensitivity_keeps_its_shape_unless_asked_for_policy_levers():
+    plain = json.loads(cli("sensitivity", "baidu-2023").stdout)
+    assert set(plain) == {"output", "base", "levers"}
+    with_policy = json.loads(cli("sensitivity", "baidu-2023", "--policy").stdout)
+    assert {row["lever"] for row in with_policy["policy_levers"]} >= {"tpp_threshold", "leakage", "remote_access"}

@@ -4,22 +4,11 @@ import numpy as np
 import pytest
 
 import lib
-from lib import projection as pj
+from lib import capability as cap
+from lib import fleet as pj
 
 
 # ---- small functions on their own -----------------------------------------------------------------
-
-def test_waterfall_hand_computed():
-    access = np.array([[0.1], [1.0], [0.5]])
-    assert pj.waterfall_shares(access)[:, 0] == pytest.approx([0.1, 0.9, 0.0])
-    access = np.array([[0.5], [0.5]])
-    assert pj.waterfall_shares(access)[:, 0] == pytest.approx([0.5, 0.25])
-
-
-def test_access_by_status_order_and_values():
-    a = pj.access_by_status(0.2, 0.5)
-    assert a == pytest.approx([1.0, 0.6, 0.6, 0.2])  # not, gray, case-by-case, controlled
-
 
 def test_survival_kernel_hand_computed():
     arrivals = np.array([10.0, 0, 0, 5, 0])
@@ -44,38 +33,68 @@ def test_initial_stock_retires_evenly():
 
 
 def test_gap_and_runway_known_answers():
-    assert pj.frontier_gap_years(1e24, 1e26, 10.0) == pytest.approx(2.0)
-    assert pj.frontier_gap_years(1e27, 1e26, 10.0) == 0.0
-    assert pj.runway_months(np.array([1, 2, 3, 4]), np.array([5, 5, 2, 9])) == 2
-    assert pj.runway_months(np.array([9, 1]), np.array([5, 5])) == 0
-    assert pj.runway_months(np.array([1, 1]), np.array([5, 5])) == 2
+    # Frontier 1e26 at the anchor, 10×/yr: a 1e24 run was the frontier 2 years before the anchor.
+    assert cap.frontier_gap_years(1e24, 1e26, 1e26, 10.0, 0) == pytest.approx(2.0)
+    assert cap.frontier_gap_years(1e27, 1e26, 1e26, 10.0, 0) == 0.0
+    # 12 months after the anchor: the frontier is 1e27; a 1e26 run is 1 year behind.
+    assert cap.frontier_gap_years(1e26, 1e27, 1e26, 10.0, 12) == pytest.approx(1.0)
+    assert cap.runway_months(np.array([1, 2, 3, 4]), np.array([5, 5, 2, 9])) == 2
+    assert cap.runway_months(np.array([9, 1]), np.array([5, 5])) == 0
+    assert cap.runway_months(np.array([1, 1]), np.array([5, 5])) == 2
+
+
+def test_frontier_follows_the_trend_until_the_ceiling():
+    # GPT-4's 2.1e25 in Mar 2023 at 4.5×/yr reaches Epoch's 2e29 feasibility ceiling [K73] after log(9524)/log(4.5) years.
+    years = np.log(2e29 / 2.1e25) / np.log(4.5)
+    assert 6.0 < years < 6.2
+    months = np.array([0, 12, int(years * 12) + 1, 120])
+    f = cap.frontier_flop(2.1e25, 4.5, 2e29, months)
+    assert f[1] == pytest.approx(2.1e25 * 4.5) and f[2] == 2e29 and f[3] == 2e29
+
+
+def test_gap_keeps_growing_under_a_flat_frontier():
+    # Once the frontier is flat, the gap is still the time since the frontier reached the actor's run.
+    gap = cap.frontier_gap_years(1e26, 2e29, 2.1e25, 4.5, np.array([90, 102]))
+    assert gap[1] - gap[0] == pytest.approx(1.0)
 
 
 def test_largest_run_reproduces_gpt4():
     # ~25k A100 (0.315 H100e each) for ~95 days at MFU 0.34 ≈ 2.1e25 FLOP [K56]
     h100e = 25_000 * lib.get_chip("A100").training_h100e
-    assert pj.largest_run_flop(h100e, 0.34, 95, 1.0) == pytest.approx(2.15e25, rel=0.05)
+    assert cap.largest_run_flop(h100e, 0.34, 95, 1.0) == pytest.approx(2.15e25, rel=0.05)
 
 
 # ---- the orchestrator ---------------------------------------------------------------------------
 
 def test_contract_columns_and_summary(baseline):
     result = lib.run(baseline)
-    assert list(result.monthly.columns[:7]) == ["month", "chip", "stock", "arrivals", "retirements",
-                                                 "h100e_training", "h100e_inference"]
+    assert list(result.monthly.columns) == lib.model.MONTHLY_COLUMNS
     assert set(lib.SUMMARY_KEYS) <= set(result.summary)
     assert result.monthly["month"].nunique() == result.summary["months"] == 86  # Nov 2023 – Dec 2030
 
 
-def test_conservation(baseline, china):
+def test_conservation_by_channel(baseline, china):
+    # stock = previous + arrivals by channel − retirements, chip by chip.
     for scenario in (baseline, china):
         m = lib.run(scenario).monthly.sort_values(["chip", "month"])
+        channels = m[[f"arrivals_{c}" for c in lib.CHANNELS]].sum(axis=1).to_numpy()
+        assert channels == pytest.approx(m["arrivals"].to_numpy(), abs=1e-9)
         for chip, g in m.groupby("chip"):
             stock = g["stock"].to_numpy()
             initial = dict(scenario.initial_stock).get(chip, 0.0)
             previous = np.concatenate([[initial], stock[:-1]])
-            assert stock == pytest.approx(previous + g["arrivals"].to_numpy() - g["retirements"].to_numpy(), abs=1e-6)
+            arrivals = sum(g[f"arrivals_{c}"].to_numpy() for c in lib.CHANNELS)
+            assert stock == pytest.approx(previous + arrivals - g["retirements"].to_numpy(), abs=1e-6)
             assert (g["retirements"] >= 0).all() and (stock >= 0).all()
+
+
+def test_channel_totals_match_the_tables(china):
+    r = lib.run(china)
+    for channel in ("licensed", "smuggled"):
+        assert r.summary[f"arrivals_{channel}_total"] == pytest.approx(r.monthly[f"arrivals_{channel}"].sum())
+        assert r.summary[f"h100e_{channel}_total"] == pytest.approx(r.capability[f"h100e_arriving_{channel}"].sum())
+    assert r.summary["arrivals_foreign_total"] == pytest.approx(r.summary["arrivals_licensed_total"]
+                                                                + r.summary["arrivals_smuggled_total"])
 
 
 def test_summary_agrees_with_tables(baseline):
@@ -96,11 +115,11 @@ def test_zero_supply_zero_leakage_stock_only_falls(baseline):
 def test_threshold_zero_means_only_leakage(baseline):
     # Under a vintage without case-by-case review, nothing arrives licitly whatever the approval share.
     r = lib.run(baseline.with_fields(rule_vintage="oct-2023").with_levers(tpp_threshold=0, approval_share=1.0))
-    assert r.monthly["arrivals_licit"].sum() == 0
-    # On the real timeline, Jan 2026 makes such chips licensable: only approvals or leakage bring them.
+    assert r.monthly["arrivals_licensed"].sum() == 0
+    # On the real timeline, Jan 2026 makes chips sold in the US licensable: only approvals or leakage bring them.
     r = lib.run(baseline.with_levers(tpp_threshold=0, approval_share=0.0))
-    assert r.monthly["arrivals_licit"].sum() == 0
-    assert r.monthly["arrivals_leaked"].sum() > 0
+    assert r.monthly["arrivals_licensed"].sum() == 0
+    assert r.monthly["arrivals_smuggled"].sum() > 0
     r = lib.run(baseline.with_levers(tpp_threshold=0, leakage=0, approval_share=0.0))
     assert r.summary["arrivals_foreign_total"] == 0
 
@@ -108,6 +127,39 @@ def test_threshold_zero_means_only_leakage(baseline):
 def test_baidu_runway_within_ceo_statement(baseline):
     # Robin Li: the reserve keeps ERNIE improving "for the next one or two years" [K68][K69]
     assert 12 <= lib.run(baseline).summary["runway_months"] <= 24
+
+
+def test_policy_presets_move_baidu_through_the_mechanisms(baseline):
+    # Model 1.0 let domestic supply make 92% of Baidu's 2030 compute, so the presets moved it by −8% to +6%.
+    base = lib.run(baseline).summary["h100e_years_total"]
+    kept = lib.run(lib.load_scenario("oct-2022-kept")).summary["h100e_years_total"]
+    embargo = lib.run(lib.load_scenario("full-embargo")).summary["h100e_years_total"]
+    assert kept > base * 1.2 and embargo < base * 0.9
+
+
+def test_tpp_slider_bites_once_the_density_prong_is_lifted(baseline):
+    # Above ~4,737 the density prong holds the Hopper chips: the TPP line alone frees nothing ...
+    high_tpp = lib.run(baseline.with_levers(tpp_threshold=50_000)).summary
+    assert high_tpp["h100e_years_total"] == lib.run(baseline).summary["h100e_years_total"]
+    # ... but with the PD line lifted too, the H100 class flows and the answer moves a lot.
+    both = lib.run(baseline.with_levers(tpp_threshold=50_000, density_threshold=50)).summary
+    assert both["h100e_years_total"] > 1.3 * high_tpp["h100e_years_total"]
+
+
+def test_reading_year_and_integrals(baseline):
+    r = lib.run(baseline)
+    cap_ = r.capability
+    row = cap_[cap_.month.dt.strftime("%Y-%m") == "2027-12"].iloc[0]
+    assert r.summary["frontier_gap_years_reading"] == pytest.approx(row["frontier_gap_years"])
+    assert r.summary["h100e_years_total"] == pytest.approx(
+        (cap_["h100e_training"] + cap_["remote_access_h100e"]).sum() / 12)
+
+
+def test_inference_capacity_drives_an_output(baseline):
+    r = lib.run(baseline)
+    assert 0 < r.summary["inference_runway_months"] < r.summary["months"]
+    more = lib.run(baseline.with_levers(inference_substitution=1.0)).summary["inference_runway_months"]
+    assert more > r.summary["inference_runway_months"]
 
 
 def test_h20_is_the_inference_story(baseline):
@@ -130,9 +182,19 @@ def test_monotone_levers(preset, name, sign):
     grid = np.linspace(lever.minimum, lever.maximum, 9)
     if name == "tpp_threshold":
         grid = np.array([0, 1_600, 2_368, 2_400, 4_800, 5_000, 15_832, 21_000, 36_000, 50_000])
-    values = [lib.run(scenario.with_levers(**{name: x})).summary["h100e_end"] for x in grid]
+    if lever.integer:
+        grid = np.unique(np.round(grid))
+    values = [float(lib.run(scenario.with_levers(**{name: x})).summary[lever.monotone_output]) for x in grid]
     diffs = np.diff(values) * sign
     assert (diffs >= -1e-9 * max(values)).all(), (name, values)
+
+
+@pytest.mark.parametrize("preset", ["baidu-2023", "china-2026"])
+def test_hbm_control_later_never_lowers_compute(preset):
+    scenario = lib.load_scenario(preset)
+    months = ["2023-06", "2024-06", "2024-12", "2025-06", "never"]
+    values = [lib.run(scenario.with_fields(hbm_control_from=m)).summary["h100e_end"] for m in months]
+    assert all(b >= a - 1e-9 * a for a, b in zip(values, values[1:])), values
 
 
 def test_looser_rule_vintage_never_lowers_access(baseline):
@@ -142,11 +204,29 @@ def test_looser_rule_vintage_never_lowers_access(baseline):
 
 def test_allowed_chips_override_the_rule(baseline):
     r = lib.run(baseline.with_fields(allowed_chips=["H100"]))
-    assert r.monthly.loc[r.monthly.chip == "H100", "arrivals_leaked"].sum() == 0
-    assert r.monthly.loc[r.monthly.chip == "H100", "arrivals_licit"].sum() > 0
+    assert r.monthly.loc[r.monthly.chip == "H100", "arrivals_smuggled"].sum() == 0
+    assert r.monthly.loc[r.monthly.chip == "H100", "arrivals_licensed"].sum() > 0
 
 
 def test_status_table_covers_catalog(baseline):
     table = lib.status_table(baseline)
     assert len(table) == len(lib.CHIPS)
     assert table.set_index("chip").loc["H20", "status"] == "not-controlled"
+    assert {"prong", "access", "us_commercial", "china_halt", "unverified"} <= set(table.columns)
+
+
+def _national_year(scenario, years):
+    n = lib.run(scenario).national
+    return float(n[n.month.dt.year.isin(years)]["output"].sum())
+
+
+@pytest.mark.parametrize("name, year", [("logic_yield", (2024,)), ("logic_wafers_per_month", (2024,)), ("die_bank_dies", (2025,)),
+                                        ("domestic_hbm_stacks_per_year", (2025, 2026))])
+def test_timing_levers_raise_output_in_the_year_they_act(name, year):
+    # No promise at the horizon (more chips now burn the HBM stockpile sooner), but never less in their own year.
+    scenario = lib.load_scenario("china-2026")
+    lever = lib.LEVERS[name]
+    values = [_national_year(scenario.with_levers(**{name: x}), year)
+              for x in np.linspace(lever.minimum, lever.maximum, 7)]
+    assert all(b >= a - 1e-9 * max(values) for a, b in zip(values, values[1:])), values
+    assert values[-1] > values[0]

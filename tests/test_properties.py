@@ -14,17 +14,26 @@ PRESETS = sorted(lib.list_presets())
 SCENARIOS = {name: lib.load_scenario(name) for name in PRESETS}
 
 
+def lever_value(lever):
+    if lever.integer:
+        return st.integers(int(lever.minimum), int(lever.maximum))
+    return st.floats(lever.minimum, lever.maximum, allow_nan=False, allow_infinity=False)
+
+
 def lever_values(exclude=()):
-    return st.fixed_dictionaries({}, optional={
-        name: st.floats(lever.minimum, lever.maximum, allow_nan=False, allow_infinity=False)
-        for name, lever in lib.LEVERS.items() if name not in exclude})
+    return st.fixed_dictionaries({}, optional={name: lever_value(lever) for name, lever in lib.LEVERS.items()
+                                               if name not in exclude})
 
 
-def build(preset, values, vintage):
-    return SCENARIOS[preset].with_levers(**values).with_fields(rule_vintage=vintage)
+HBM_MONTHS = ("never", "2023-06", "2024-12", "2026-01")
 
 
-scenarios = st.builds(build, st.sampled_from(PRESETS), lever_values(), st.sampled_from(("timeline", *lib.RULES)))
+def build(preset, values, vintage, hbm="2024-12"):
+    return SCENARIOS[preset].with_levers(**values).with_fields(rule_vintage=vintage, hbm_control_from=hbm)
+
+
+scenarios = st.builds(build, st.sampled_from(PRESETS), lever_values(), st.sampled_from(("timeline", *lib.RULES)),
+                      st.sampled_from(HBM_MONTHS))
 # Monotonicity is promised while the foreign supply cap does not bind: a binding cap scales every chip bought
 # alike, so moving budget to a chip with more H100e per dollar but fewer per chip can lower the total.
 uncapped = st.builds(build, st.sampled_from(PRESETS), lever_values(exclude=("foreign_supply_cap",)),
@@ -40,6 +49,8 @@ def test_outputs_finite_non_negative_and_consistent(scenario):
     numeric = result.monthly.drop(columns=["month", "chip"]).to_numpy()
     assert np.isfinite(numeric).all() and (numeric >= -1e-9).all()
     cap = result.capability.drop(columns=["month", "rule"]).to_numpy()
+    national = result.national.drop(columns=["month", "binding"]).to_numpy()
+    assert np.isfinite(national).all() and (national >= -1e-6).all()
     assert np.isfinite(cap).all() and (cap >= 0).all()
     for key, value in result.summary.items():
         if isinstance(value, float):
@@ -75,8 +86,10 @@ def test_monotone_in_every_promised_lever(scenario, lever_sign, a, b):
     lever = lib.LEVERS[name]
     low, high = sorted((lever.minimum + a * (lever.maximum - lever.minimum),
                         lever.minimum + b * (lever.maximum - lever.minimum)))
-    at_low = lib.run(scenario.with_levers(**{name: low})).summary["h100e_end"]
-    at_high = lib.run(scenario.with_levers(**{name: high})).summary["h100e_end"]
+    if lever.integer:
+        low, high = round(low), round(high)
+    at_low = float(lib.run(scenario.with_levers(**{name: low})).summary[lever.monotone_output])
+    at_high = float(lib.run(scenario.with_levers(**{name: high})).summary[lever.monotone_output])
     assert (at_high - at_low) * sign >= -1e-9 * max(at_low, at_high, 1.0)
 
 
@@ -88,3 +101,44 @@ def test_monte_carlo_quantiles_ordered_and_finite(scenario, seed):
         assert (series["p10"] <= series["p50"] + 1e-9).all() and (series["p50"] <= series["p90"] + 1e-9).all()
     for q in mc.summary.values():
         assert math.isfinite(q["p50"]) and q["p10"] <= q["p50"] <= q["p90"]
+
+
+# ---- round trip: any accepted scenario downloads and loads back to itself, under the upload cap ---------------
+
+TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")), max_size=120)
+LONG_TEXT = st.text(st.one_of(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Cf", "Zl", "Zp")),
+                              st.sampled_from("\n\t")), max_size=4_000)
+FOREIGN = [c.name for c in lib.CHIPS if c.origin == "foreign"]
+DOMESTIC = [c.name for c in lib.CHIPS if c.origin == "domestic"]
+
+
+@st.composite
+def generated(draw):
+    base = SCENARIOS[draw(st.sampled_from(PRESETS))].with_levers(**draw(lever_values()))
+    chips = draw(st.lists(st.sampled_from(FOREIGN), unique=True, max_size=len(FOREIGN)))
+    stock = draw(st.dictionaries(st.sampled_from(FOREIGN + DOMESTIC), st.integers(0, 10 ** 9), max_size=12))
+    months = [m for m in ("2024-01", "2024-06", "2025-03", "2026-12") if base.start <= m <= base.horizon]
+    deliveries = [{"month": draw(st.sampled_from(months)), "chip": draw(st.sampled_from(FOREIGN)),
+                   "units": draw(st.floats(0, 1e9, allow_nan=False))} for _ in range(draw(st.integers(0, 240)) if months else 0)]
+    name = draw(TEXT.filter(lambda t: t.strip() != ""))
+    description = draw(LONG_TEXT).replace("\r", "")
+    return base.with_fields(name=name, description=description, import_chips=chips, initial_stock=stock,
+                            deliveries=deliveries)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(generated())
+def test_download_loads_back_to_the_same_scenario_under_the_cap(scenario):
+    from lib.scenario import MAX_FILE_BYTES, parse_scenario_text
+
+    toml_bytes = scenario.to_toml().encode("utf-8")
+    assert len(toml_bytes) < MAX_FILE_BYTES
+    again = lib.load_scenario(parse_scenario_text(toml_bytes))
+    expected = scenario.with_fields()
+    for name in expected.__dataclass_fields__:
+        if name not in ("notices", "_values", "preset", "sources"):
+            assert getattr(again, name) == getattr(expected, name), name
+    assert set(expected.sources) <= set(again.sources)
+    json_text = __import__("json").dumps(scenario.to_dict(), ensure_ascii=False)
+    from_json = lib.load_scenario(parse_scenario_text(json_text))
+    assert from_json.levers == again.levers and from_json.deliveries == again.deliveries

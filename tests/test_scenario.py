@@ -18,7 +18,9 @@ def test_presets_present():
 def test_preset_is_documented(preset):
     path = lib.list_presets()[preset]
     raw = parse_scenario_text(path.read_bytes())
-    assert raw["schema_version"] == 1 and raw["name"] and raw["description"]
+    assert raw["schema_version"] == 2 and raw["model_version"] == "2.0" and raw["name"] and raw["description"]
+    scenario = load_scenario(preset)
+    assert scenario.claim and scenario.claim_source and scenario.reference in lib.list_presets()
     comments = source_comments(path)
     for key in raw.get("levers", {}):
         assert key in comments, f"{path.name}: levers.{key} has no source comment"
@@ -53,20 +55,53 @@ def test_overrides_and_round_trip(tmp_path, baseline):
     (b"[1, 2]", "not valid TOML"),
     (b"name = 'x'\nleakage = 0.2", r"levers go under \[levers\]"),
     (b"name = 'x'\nhorizn = '2030-12'", "did you mean 'horizon'"),
-    (b"name = 'x'\n[levers]\nleakage = 'lots'", r"levers.leakage: 'lots' is not a number; allowed: 0 to 1"),
-    (b"name = 'x'\n[levers]\nleakage = nan", "levers.leakage: nan is out of range"),
+    (b"name = 'x'\n[levers]\nleakage = 'lots'", r"levers.leakage: 'lots' is not a number; allowed: a number from 0 to 1"),
+    (b"name = 'x'\n[levers]\nleakage = nan", "levers.leakage: nan is not a number"),
     (b"name = 'x'\n[levers]\nleakage = inf", "out of range"),
     (b"name = 'x'\n[levers]\nimport_budget = 1e308", "import_budget: 1e\\+308 is out of range"),
     (b"name = 'x'\n[levers]\nlifetme_years = 3", "did you mean 'lifetime_years'"),
-    (b"name = 'x'\n[initial_stock]\nA800 = -5", r"initial_stock.A800: -5 is not allowed"),
+    (b"name = 'x'\n[initial_stock]\nA800 = -5", r"initial_stock.A800: -5 is out of range"),
     (b"name = 'x'\n[initial_stock]\nA9000 = 5", "unknown chip 'A9000'"),
     (b"name = 'x'\nstart = '2023-13'", "start: '2023-13' is not a month"),
-    (b"name = 'x'\nhorizon = '2020-01'", "horizon: '2020-01' is not after start"),
+    ("name = 'x'\nstart = '２０２３-11'".encode(), "start: .* is not a month"),       # full-width digits
+    ("name = 'x'\nstart = '٢٠٢٣-١١'".encode(), "start: .* is not a month"),        # Arabic-Indic digits
+    (b"name = 'x'\nhorizon = '2023-01'", "horizon: '2023-01' is not after start"),
+    (b"name = 'x'\nhorizon = '2040-01'", "horizon: '2040-01' is not a month; allowed: 'YYYY-MM' from 2022-01 to 2035-12"),
     (b"name = 'x'\nschema_version = 99", "schema_version: 99 is not supported"),
+    # huge numbers, in TOML and JSON: refused with one line, never an OverflowError or the 4,300-digit error
+    (b"name = 'x'\n[levers]\nleakage = " + b"9" * 400, "levers.leakage: an integer of 400 digits is out of range"),
+    (b"name = 'x'\n[levers]\nleakage = " + b"9" * 5000, "a number too long to read"),
+    (b'{"name": "x", "levers": {"leakage": ' + b"9" * 400 + b"}}", "too long; allowed: at most 40 digits"),
+    (b'{"name": "x", "levers": {"leakage": ' + b"9" * 5000 + b"}}", "too long; allowed: at most 40 digits"),
+    (b"name = 'x'\n[initial_stock]\nA800 = " + b"9" * 400, "initial_stock.A800: an integer of 400 digits"),
+    (b'{"name": "x", "levers": {"leakage": 1e999}}', "levers.leakage: inf is out of range"),
+    # text that is not valid Unicode, anywhere
+    (b'{"name": "\\ud800"}', "not valid Unicode"),
+    (b'{"name": "x", "initial_stock": {"\\udfff": 5}}', "not valid Unicode"),
+    (b'{"name": "x", "description": "ok \\ud83d"}', "not valid Unicode"),
+    # control and bidi characters in one-line text
+    (b"name = \"two\\nlines\"", "name: .* control or bidi character U\\+000A"),
+    ("name = 'right\u202eleft'".encode(), "U\\+202E"),
+    # the same chip written two ways
+    (b"name = 'x'\n[initial_stock]\nA800 = 5\na800 = 5", "are the same chip \\(A800\\)"),
+    (b"name = 'x'\n[initial_stock]\n'Kunlun II' = 5\nR200 = 5", "are the same chip \\(Kunlun II\\)"),
+    (b"name = 'x'\n[[domestic_mix]]\nfrom = '2023-11'\nshares = { 'Kunlun II' = 0.5, 'kunlun 2' = 0.5 }",
+     "are the same chip"),
+    (b"name = 'x'\nimport_chips = ['H100', 'h100 sxm']", "are the same chip"),
+    # deliveries outside the projection no longer vanish
+    (b"name = 'x'\n[[deliveries]]\nmonth = '2023-01'\nchip = 'H20'\nunits = 5", r"deliveries\[0\].month: '2023-01' is outside"),
+    (b"name = 'x'\n[[deliveries]]\nmonth = '2035-01'\nchip = 'H20'\nunits = 5", "is outside the projection"),
+    # an integer lever refuses fractions in a file
+    (b"name = 'x'\n[levers]\nwhat_if_notice_months = 1.99", "what_if_notice_months: 1.99 is not a whole number"),
+    (b"name = 'x'\nreading_year = 2027.5", "reading_year: 2027.5 is not a whole number"),
+    (b"name = 'x'\nreference = 'nope'", "reference: 'nope' is not a preset"),
+    (b"name = 'x'\nsources = ['K1', 'not a key']", r"sources\[1\]: 'not a key' is not a source key"),
+    (b"name = 'x'\ndomestic_flagship = 'Ascend 910C'", "removed in schema 2"),
     (b"name = 'x'\nrule_vintage = 'oct-2024'", "rule_vintage: 'oct-2024' is unknown"),
     (b"name = 'x'\nimport_chips = ['Ascend 910B']", "import_chips: 'Ascend 910B' is domestic"),
     (b"name = 'x'\n[[domestic_mix]]\nfrom = '2023-11'\nshares = { 'Kunlun II' = 0.5 }", "sum 0.500"),
     (b"name = 5", "name: 5 is not text"),
+    (b"name = 'x'\nimport_chips = [" + b"'H100', " * 50 + b"]", "50 items is too many"),
     (b"name = 'x'\nlevers = 3", "levers: int is not allowed"),
     (b"\xef\xbb\xbfname = 'x'\nhorizon = '2020-01'", "horizon"),  # a byte-order mark is accepted
     (b"a = " + b"[" * 5000 + b"]" * 5000, "nested too deeply|not valid TOML"),
@@ -76,14 +111,16 @@ def test_overrides_and_round_trip(tmp_path, baseline):
     (b"name = 'x'\n[levers]\nleakage = 0.1\n[levers]\nmfu = 0.3", "not valid TOML"),  # a table defined twice
     (b"name = 'x'\n[levers]\nleakage = 0x10", "levers.leakage: 16 is out of range"),
     (b"name = 'x'\n[levers]\nleakage = true", "levers.leakage: True is not a number"),
-    (b"name = 'x'\n[levers]\nleakage = [0.1]", r"levers.leakage: \[0.1\] is not a number"),
+    (b"name = 'x'\n[levers]\nleakage = [0.1]", r"levers.leakage: a list of 1 items is not a number"),
     (b"name = 'x'\n[levers.leakage]\nvalue = 0.1", "is not a number"),
     (b"name = 'x'\nimport_chips = 'H20'", "import_chips: 'H20' is not allowed"),
     (b"name = 'x'\n[[deliveries]]\nmonth = '2024-01'\nchip = 'H20'", r"deliveries\[0\]"),
 ])
 def test_bad_files(text, match):
-    with pytest.raises(lib.ScenarioError, match=match):
+    with pytest.raises(lib.ScenarioError, match=match) as info:
         load_scenario(parse_scenario_text(text))
+    message = str(info.value)
+    assert "\n" not in message and len(message) < 1200  # one line; user input only excerpted (lists of names are ours)
 
 
 def test_bom_file_loads():
@@ -101,8 +138,29 @@ def test_missing_file_and_unknown_preset():
 def test_bad_override():
     with pytest.raises(lib.ScenarioError, match="did you mean 'leakage'"):
         load_scenario("baidu-2023", {"leakag": 0.1})
-    with pytest.raises(lib.ScenarioError, match="tpp_threshold: -1 is out of range; allowed: 0 to 50,000"):
+    with pytest.raises(lib.ScenarioError, match="tpp_threshold: -1 is out of range; allowed: a number from 0 to 50,000 \\[TPP\\]"):
         load_scenario("baidu-2023", {"tpp_threshold": -1})
+
+
+def test_model_1_file_loads_with_a_notice_and_converted_ratios():
+    old = b"""schema_version = 1
+name = "A model 1.0 China file"
+domestic_flagship = "Ascend 910C"
+[levers]
+training_substitution = 1.8
+inference_substitution = 1.7
+"""
+    scenario = load_scenario(parse_scenario_text(old))
+    assert scenario.notices and "model 1.0" in scenario.notices[0]
+    # 1.8 910C per H100 = 1.8 × 2.55 910B per H100: the same chips, counted in the reference chip.
+    assert scenario.lever("training_substitution") == pytest.approx(4.592, abs=0.01)
+    assert scenario.lever("inference_substitution") == pytest.approx(3.4, abs=0.01)
+    assert "per Ascend 910C and are now per Ascend 910B" in scenario.notices[0]
+
+
+def test_an_older_model_version_says_so():
+    scenario = load_scenario(parse_scenario_text(b"schema_version = 2\nmodel_version = '1.9'\nname = 'x'"))
+    assert "written for model '1.9'" in scenario.notices[0]
 
 
 def test_every_lever_range_meets_contract():

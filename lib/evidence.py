@@ -1,0 +1,252 @@
+"""Outside estimates beside the model's outputs, and the hindcast.
+
+``data/evidence.csv`` holds one row per estimate: the model output it speaks to (``series``), its scope,
+period, value and range in the source's unit, the factor converting that unit to the model's, the
+source key, a note on the mapping, and the presets that use it as an input. Adding an estimate is one
+row. ``data/evidence-meta.toml`` holds the as-of date of the hindcast (never the clock), the tolerance
+taken for point estimates and the world-stock basis of the China share.
+
+Series names: ``huawei_output``, ``national_output`` (optionally ``:Chip|Chip``) per year [accelerators];
+``arrivals_smuggled``, ``arrivals_licensed:Chip|Chip`` per year [chips]; ``acquired_h100e`` per year
+(licensed + smuggled + domestic) [H100e]; ``china_share`` at a month [share]; ``frontier_flop`` and
+``frontier_gap_years`` at a month; ``stock:Chip|Chip`` at a month [chips];
+``inference_demand_tokens_per_day`` at a month; ``world_stock`` (context) and ``input:LEVER`` (inputs).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from .sources import DATA_DIR, keys_in
+
+EVIDENCE_FILE = DATA_DIR / "evidence.csv"
+META_FILE = DATA_DIR / "evidence-meta.toml"
+MISSES_FILE = DATA_DIR / "hindcast-misses.csv"
+COLUMNS = ("id", "series", "scope", "period", "value", "low", "high", "unit", "factor", "source", "mapping", "input_for")
+SCOPE_ACTORS = {"China total": "China (aggregate)", "Baidu": "Baidu"}  # scopes tied to one actor
+NATIONAL_SCOPES = ("Huawei output", "China domestic output", "global")  # computed in every scenario
+SERIES_LABELS = {
+    "huawei_output": "Huawei Ascend output [accelerators/yr]", "national_output": "domestic output [accelerators/yr]",
+    "arrivals_smuggled": "smuggled chips [chips/yr]", "arrivals_licensed": "licensed arrivals [chips/yr]",
+    "acquired_h100e": "H100e acquired (licensed + smuggled + domestic) [H100e/yr]",
+    "china_share": "China's share of world compute", "frontier_flop": "frontier run [FLOP]",
+    "frontier_gap_years": "years behind the frontier", "stock": "chips in service",
+    "inference_demand_tokens_per_day": "inference demand [tokens/day]", "world_stock": "world stock [H100e]",
+    "input": "input lever",
+}
+
+
+@dataclass(frozen=True)
+class Estimate:
+    id: str
+    series: str
+    scope: str
+    period: str
+    value: float
+    low: float | None
+    high: float | None
+    unit: str
+    factor: float
+    source: str
+    mapping: str
+    input_for: tuple
+
+    @property
+    def kind(self) -> str:
+        return self.series.split(":", 1)[0]
+
+    @property
+    def argument(self) -> str:
+        return self.series.split(":", 1)[1] if ":" in self.series else ""
+
+    @property
+    def keys(self) -> list:
+        return self.source.split()
+
+    def model_range(self, tolerance: float) -> tuple[float, float, float]:
+        """(value, low, high) in the model's unit; a missing bound is open, a point estimate ± tolerance."""
+        value = self.value * self.factor
+        if self.low is None and self.high is None:
+            return value, value / tolerance, value * tolerance
+        low = 0.0 if self.low is None else self.low * self.factor
+        high = math.inf if self.high is None else self.high * self.factor
+        return value, low, high
+
+    @property
+    def period_end(self) -> str:
+        return f"{self.period}-12" if len(self.period) == 4 else self.period
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text.strip() else None
+
+
+@lru_cache(maxsize=1)
+def load_evidence() -> tuple[Estimate, ...]:
+    with EVIDENCE_FILE.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        if tuple(reader.fieldnames or ()) != COLUMNS:
+            raise ValueError(f"data/evidence.csv: columns {reader.fieldnames} are not {list(COLUMNS)}")
+        rows = []
+        for row in reader:
+            rows.append(Estimate(id=row["id"], series=row["series"], scope=row["scope"], period=row["period"],
+                                 value=float(row["value"]), low=_number(row["low"]), high=_number(row["high"]),
+                                 unit=row["unit"], factor=float(row["factor"] or 1), source=row["source"],
+                                 mapping=row["mapping"], input_for=tuple(row["input_for"].split())))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def meta() -> dict:
+    return tomllib.loads(META_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def known_misses() -> dict:
+    """(preset, estimate id) → the one-line reason the model misses it."""
+    with MISSES_FILE.open(encoding="utf-8", newline="") as f:
+        return {(row["preset"], row["id"]): row["reason"] for row in csv.DictReader(f)}
+
+
+def in_scope(estimate: Estimate, scenario) -> bool:
+    """China-wide estimates show on the China presets, Baidu's on Baidu's; national and global ones everywhere."""
+    if estimate.scope in NATIONAL_SCOPES:
+        return True
+    return SCOPE_ACTORS.get(estimate.scope) == scenario.actor
+
+
+def world_stock(month: pd.Timestamp) -> float:
+    """The world stock of AI compute used as the China share's denominator [H100e]."""
+    m = meta()
+    base = pd.Timestamp(m["world_stock_month"] + "-01")
+    years = (month.year - base.year) + (month.month - base.month) / 12.0
+    return float(m["world_stock_h100e"] * m["world_stock_growth"] ** years)
+
+
+def _months(frame: pd.DataFrame, period: str) -> pd.DataFrame | None:
+    """The rows of a monthly frame in ``period`` (a year: all 12 months, or one month); None if not covered."""
+    months = frame["month"].dt.strftime("%Y-%m")
+    if len(period) == 4:
+        rows = frame[months.str.startswith(period + "-")]
+        return rows if len(rows) == 12 else None
+    rows = frame[months == period]
+    return rows if len(rows) == 1 else None
+
+
+def model_value(result, estimate: Estimate) -> float | None:
+    """The model's value of the estimate's output over its period, in the model's unit; None if not covered."""
+    kind, arg = estimate.kind, estimate.argument
+    chips = arg.split("|") if arg else []
+    if kind in ("huawei_output", "national_output"):
+        rows = _months(result.national, estimate.period)
+        if rows is None:
+            return None
+        if kind == "huawei_output":
+            return float(rows["huawei_output"].sum())
+        if chips:
+            columns = [f"output {c}" for c in chips if f"output {c}" in rows]
+            return float(rows[columns].to_numpy().sum()) if columns else 0.0
+        return float(rows["output"].sum())
+    capability = result.capability
+    if kind in ("arrivals_smuggled", "acquired_h100e", "frontier_flop", "frontier_gap_years", "china_share",
+                "inference_demand_tokens_per_day"):
+        rows = _months(capability, estimate.period)
+        if rows is None:
+            return None
+        if kind == "arrivals_smuggled":
+            return float(rows["arrivals_smuggled"].sum())
+        if kind == "acquired_h100e":
+            return float(rows[["h100e_arriving_licensed", "h100e_arriving_smuggled",
+                               "h100e_arriving_domestic"]].to_numpy().sum())
+        if kind == "china_share":
+            row = rows.iloc[-1]
+            return float(row["h100e_training"] / world_stock(row["month"]))
+        column = {"frontier_flop": "frontier_flop", "frontier_gap_years": "frontier_gap_years",
+                  "inference_demand_tokens_per_day": "inference_demand_tokens_per_day"}[kind]
+        return float(rows[column].iloc[-1])
+    if kind in ("arrivals_licensed", "stock"):
+        monthly = result.monthly
+        selected = monthly[monthly["chip"].isin(chips)] if chips else monthly
+        per_month = selected.groupby("month", as_index=False)[["arrivals_licensed", "stock"]].sum()
+        if selected.empty:
+            per_month = pd.DataFrame({"month": capability["month"], "arrivals_licensed": 0.0, "stock": 0.0})
+        rows = _months(per_month, estimate.period)
+        if rows is None:
+            return None
+        return float(rows["arrivals_licensed"].sum()) if kind == "arrivals_licensed" else float(rows["stock"].iloc[-1])
+    return None
+
+
+def evidence_for(scenario) -> list[Estimate]:
+    """Estimates in the scenario's scope (for charts: every period, forecasts included)."""
+    return [e for e in load_evidence() if in_scope(e, scenario)]
+
+
+HINDCAST_COLUMNS = ["id", "output", "scope", "period", "estimate", "low", "high", "model", "status", "miss",
+                    "reason", "source", "mapping"]
+
+
+def hindcast(result) -> pd.DataFrame:
+    """Every in-scope estimate whose period ended before the as-of date: the model's value beside it.
+
+    ``status`` is ``in range``, ``miss`` (``miss`` = how far outside the range, relative to the nearest
+    bound; ``reason`` from ``data/hindcast-misses.csv`` when it is a known miss), ``input`` (the preset
+    uses the estimate as an input, so it is no check), ``context`` (not a model output) or
+    ``not covered`` (its period lies outside the months the model computes for this scenario).
+    """
+    scenario = result.scenario
+    settings = meta()
+    preset = scenario.preset or scenario.reference
+    misses = known_misses()
+    rows = []
+    for estimate in load_evidence():
+        if not in_scope(estimate, scenario) or estimate.period_end >= settings["as_of"][:7]:
+            continue
+        value, low, high = estimate.model_range(settings["point_tolerance"])
+        row = {"id": estimate.id, "output": SERIES_LABELS.get(estimate.kind, estimate.kind), "scope": estimate.scope,
+               "period": estimate.period, "estimate": value, "low": low, "high": high, "model": None, "status": "",
+               "miss": None, "reason": "", "source": estimate.source, "mapping": estimate.mapping}
+        if estimate.kind == "input" or preset in estimate.input_for:
+            row["status"] = "input"
+        elif estimate.kind == "world_stock":
+            row["status"] = "context"
+        else:
+            model = model_value(result, estimate)
+            if model is None:
+                row["status"] = "not covered"
+            else:
+                row["model"] = model
+                if low <= model <= high:
+                    row["status"] = "in range"
+                else:
+                    row["status"] = "miss"
+                    bound = low if model < low else high
+                    row["miss"] = model / bound - 1.0 if bound else math.inf
+                    row["reason"] = misses.get((preset, estimate.id), "")
+        rows.append(row)
+    return pd.DataFrame(rows, columns=HINDCAST_COLUMNS)
+
+
+def chart_points(result, kinds: tuple) -> list[dict]:
+    """Estimates to draw on a chart of these series kinds: x (mid-period), y, error bars, label, hover note.
+
+    Values are in the model's unit; a year's estimate sits at mid-year (July 1)."""
+    out = []
+    tolerance = meta()["point_tolerance"]
+    for estimate in evidence_for(result.scenario):
+        if estimate.kind not in kinds:
+            continue
+        value, low, high = estimate.model_range(tolerance)
+        x = pd.Timestamp(f"{estimate.period}-07-01") if len(estimate.period) == 4 else pd.Timestamp(estimate.period + "-01")
+        out.append({"id": estimate.id, "kind": estimate.kind, "argument": estimate.argument, "x": x, "y": value,
+                    "low": low, "high": high if np.isfinite(high) else None, "keys": keys_in(
+                        " ".join(f"[{k}]" for k in estimate.keys)), "mapping": estimate.mapping,
+                    "input": (result.scenario.preset or "") in estimate.input_for})
+    return out

@@ -1,0 +1,169 @@
+"""Binding constraints, and why a lever did or did not move the answer, in words.
+
+- ``import_constraints``: for each chip on the buy list, the prong that controls it and its access.
+- ``domestic_binding``: per year, what limited national output (logic, HBM, the die bank) and the actor.
+- ``why_unchanged``: for each lever that differs between two scenarios while the headline did not move,
+  the mechanism that absorbed it (e.g. "the H100 stays controlled by the performance-density prong:
+  PD 19.45 ≥ 5.92").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import imports as imp
+from .catalog import CHIPS_BY_NAME
+from .levers import LEVERS
+from .rules import PRONG_LABELS, RULE_LINE_LEVERS, STATUS_LABELS
+
+HEADLINE = (("runway_months", "abs", 0.5), ("h100e_end", "rel", 1e-3), ("frontier_gap_years_reading", "abs", 0.005),
+            ("h100e_years_total", "rel", 1e-3), ("largest_run_flop_end", "rel", 1e-3))
+
+
+def _month_index(result, month: str | None) -> int:
+    labels = result.compiled.labels
+    month = month or result.scenario.what_if_from
+    return labels.index(month) if month in labels else 0
+
+
+def import_constraints(result, month: str | None = None) -> pd.DataFrame:
+    """Each buy-list chip in ``month`` (default: the what-if month): status, deciding prong, access and why."""
+    c = result.compiled
+    t = _month_index(result, month)
+    rule_title = c.rules_in_force[t]
+    rows = []
+    for k, name in enumerate(c.chips[:c.buy_count]):
+        chip = CHIPS_BY_NAME[name]
+        cl = c.classifications.get((name, rule_title))
+        status = c.statuses[k][t]
+        access = imp.CLASS_NAMES[int(c.classes[k, t])]
+        halted = imp.vendor_halted(chip, c.labels[t], status)
+        if chip.available_from > c.labels[t]:
+            why = f"not released until {chip.available_from}"
+        elif halted:
+            why = (f"the vendor stopped China shipments in {chip.china_halt} ({chip.china_halt_source}); "
+                   + ("it can still be smuggled or rented" if chip.us_commercial else "a China-only SKU, so none is made"))
+        else:
+            why = cl.reason if cl else ""
+        rows.append({"chip": name, "status": STATUS_LABELS.get(status, status),
+                     "prong": PRONG_LABELS.get(cl.prong if cl else "none", ""), "access": access,
+                     "sold in the US": chip.us_commercial, "why": why, "rule": rule_title})
+    return pd.DataFrame(rows)
+
+
+def domestic_binding(result) -> pd.DataFrame:
+    """Per year: national output, the months each constraint bound, and months the actor got its full demand."""
+    nat = result.national.assign(year=result.national["month"].dt.year)
+    table = nat.groupby("year").agg(output=("output", "sum"), huawei_output=("huawei_output", "sum"))
+    for label in ("HBM", "logic: SMIC + die bank", "logic: SMIC wafers"):
+        table[label] = nat.assign(hit=nat["binding"] == label).groupby("year")["hit"].sum()
+    cap = result.capability.assign(year=result.capability["month"].dt.year)
+    capped = cap.assign(capped=cap["domestic_available"] < cap["domestic_demand"]).groupby("year")["capped"].sum()
+    table["actor capped by national output [months]"] = capped.reindex(table.index)
+    return table.reset_index()
+
+
+def headline_changed(a: dict, b: dict) -> bool:
+    for key, kind, tol in HEADLINE:
+        x, y = float(a[key]), float(b[key])
+        if kind == "abs" and abs(x - y) > tol:
+            return True
+        if kind == "rel" and abs(x - y) > tol * max(abs(x), abs(y), 1e-30):
+            return True
+    return False
+
+
+def why_unchanged(before, after) -> list[str]:
+    """Sentences for each lever that differs between two results when no headline figure moved.
+
+    ``before`` and ``after`` are ``lib.run`` results (e.g. the reference and the current scenario).
+    Returns [] when a headline figure moved or no lever differs.
+    """
+    if headline_changed(before.summary, after.summary):
+        return []
+    a, b = before.scenario, after.scenario
+    changed = [name for name in LEVERS if a.lever(name) != b.lever(name)]
+    out = []
+    for name in changed:
+        lever = LEVERS[name]
+        text = _reason(name, before, after)
+        out.append(f"{lever.label} moved from {a.lever(name):g} to {b.lever(name):g} [{lever.unit}] without changing "
+                   f"the headline: {text}")
+    return out
+
+
+def _status_changes(before, after) -> list[str]:
+    cb, ca = before.compiled, after.compiled
+    changes = []
+    if cb.chips[:cb.buy_count] != ca.chips[:ca.buy_count]:
+        return changes
+    for k, name in enumerate(ca.chips[:ca.buy_count]):
+        moved = np.nonzero(cb.classes[k] != ca.classes[k])[0]
+        if len(moved):
+            t = moved[0]
+            changes.append(f"{name} becomes {imp.CLASS_NAMES[int(ca.classes[k, t])]} from {ca.labels[t]}")
+    return changes
+
+
+def _holding(after, limit: int = 3) -> str:
+    """Why the preferred chips stay where they are, prong by prong."""
+    table = import_constraints(after)
+    order = after.compiled.orders[after.compiled.month_pattern[_month_index(after, None)]]
+    parts = []
+    for k in order:
+        row = table.iloc[k]
+        if row["why"].startswith("not released") or len(parts) >= limit:
+            continue
+        if row["access"] == "free":
+            parts.append(f"the {row['chip']} is already free")
+        elif row["prong"] and "vendor" not in row["why"]:
+            parts.append(f"the {row['chip']} stays {row['status']} by the {row['prong']}: {row['why']}")
+        else:
+            parts.append(f"the {row['chip']}: {row['why']}")
+    return "; ".join(parts) + "."
+
+
+def _reason(name: str, before, after) -> str:
+    v = after.scenario.lever
+    capf = after.capability
+    if name in RULE_LINE_LEVERS:
+        changes = _status_changes(before, after)
+        if not changes:
+            return "no chip on the list changes status or access in any month; " + _holding(after)
+        return "; ".join(changes[:3]) + ", but the budget was already going to chips at least as good, or the vendor " \
+                                        "has stopped China shipments of them."
+    classes = after.compiled.classes
+    if name == "leakage":
+        if v("import_budget") == 0:
+            return "the import budget is 0, so there is no demand to smuggle."
+        if not (classes == imp.CONTROLLED).any() and not (classes == imp.LICENSABLE).any():
+            return "no chip the actor wants is blocked in any month, so no demand is smuggled."
+        return "the smuggled chips change, but too little to move the rounded headline."
+    if name in ("approval_share", "licensed_cap_chips"):
+        if not (classes == imp.LICENSABLE).any():
+            return ("no chip on the list is licensable (case-by-case or NAC) in any month: the vendor halts and the "
+                    "presumption of denial hold them; raise the case-by-case lines or allow a chip.")
+        return "the licensed chips change, but too little to move the rounded headline (or the cap does not bind)."
+    if name in ("domestic_supply", "domestic_growth"):
+        capped = int((capf["domestic_available"] < capf["domestic_demand"]).sum())
+        if capped:
+            return (f"the actor's domestic chips are capped by its share of national output in {capped} of "
+                    f"{len(capf)} months (national output is bound by {after.summary['domestic_binding_end']} at "
+                    "the horizon), so more demand adds nothing there.")
+    if name == "national_share":
+        if (capf["domestic_available"] >= capf["domestic_demand"]).all():
+            return "the actor's own demand for domestic chips is below its share in every month, so a larger share adds nothing."
+    group = LEVERS[name].group
+    if group in ("HBM", "Domestic supply") and name not in ("domestic_supply", "domestic_growth", "national_share"):
+        binding = after.national["binding"].value_counts()
+        top = binding.index[0] if len(binding) else ""
+        demand_binds = bool((capf["domestic_available"] >= capf["domestic_demand"]).all())
+        if demand_binds:
+            return "the actor takes only what it demands, which stays below its share of national output."
+        return f"national output is limited by {top} in {int(binding.iloc[0])} of {len(after.national)} months, so this input does not bind."
+    if name == "remote_access":
+        return "the rented compute changes the largest run, but not enough to move the runway month or the rounded gap."
+    if name == "import_budget":
+        return "the extra budget finds no chip it may buy (everything on the list is blocked or halted), beyond leakage."
+    return "it moves the projection by less than the rounding of the headline figures."

@@ -1,0 +1,208 @@
+"""The one gate for user input: text, numbers, months and chip names.
+
+Every path into the model (scenario files, links, uploads, CLI flags, the classifier form) passes its
+values through these functions, so each class of bad input is refused, or clamped with a notice, in
+one place. Messages name the field and what is allowed, and quote at most a short, escaped excerpt of
+what was given (``excerpt``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+import unicodedata
+
+from .errors import ScenarioError
+
+EXCERPT_CHARACTERS = 40        # [characters] longest excerpt of user input quoted in a message
+MAX_NUMBER_DIGITS = 40         # [digits] longest integer accepted anywhere (the largest lever maximum has 30)
+MAX_NUMBER_TEXT = 60           # [characters] longest number written as text (link or flag)
+_NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
+_BIDI = {"\u061c", "\u200e", "\u200f", *(chr(c) for c in range(0x202A, 0x202F)), *(chr(c) for c in range(0x2066, 0x206A))}
+
+
+# ---- excerpts ------------------------------------------------------------------------------------
+
+def _unsafe(character: str) -> bool:
+    """Characters that must never reach a terminal or a page unescaped: controls, format (bidi,
+    zero-width), surrogates, private use, line and paragraph separators."""
+    return character in _BIDI or unicodedata.category(character) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+
+
+def excerpt(value, limit: int = EXCERPT_CHARACTERS) -> str:
+    """A short, quoted, escaped rendering of user input for messages: at most ``limit`` characters,
+    control and bidi characters shown as ``\\uXXXX``, an ellipsis when cut."""
+    if isinstance(value, bool) or value is None:
+        return repr(value)
+    if isinstance(value, int):
+        if value.bit_length() > 3.33 * MAX_NUMBER_DIGITS:  # str() of a huge int is slow, or refused past 4,300 digits
+            digits = len(str(abs(value))) if value.bit_length() < 14_000 else int(value.bit_length() * 0.30103) + 1
+            return f"an integer of {'about ' if value.bit_length() >= 14_000 else ''}{digits:,} digits"
+        return str(value)
+    elif isinstance(value, float):
+        return repr(value)
+    elif isinstance(value, str):
+        text = value
+    elif isinstance(value, (list, tuple, dict)):
+        return f"a {type(value).__name__} of {len(value)} items"
+    else:
+        return f"a {type(value).__name__}"
+    shown = "".join(f"\\u{ord(c):04x}" if _unsafe(c) else c for c in text[:limit])
+    return f"'{shown}{'…' if len(text) > limit else ''}'"
+
+
+# ---- text -----------------------------------------------------------------------------------------
+
+def clean_text(value, field: str, limit: int, multiline: bool = False) -> str:
+    """User text (names, descriptions, actor, file names): valid Unicode, bounded, no control or bidi
+    characters (newlines and tabs allowed only where ``multiline``). Returned unchanged otherwise;
+    callers display it as plain text, never as markup."""
+    if not isinstance(value, str):
+        raise ScenarioError(f"{field}: {excerpt(value)} is not text; allowed: text of at most {limit:,} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ScenarioError(f"{field}: {excerpt(value)} is not valid Unicode (a lone surrogate); "
+                            "allowed: plain UTF-8 text") from None
+    if len(value) > limit:
+        raise ScenarioError(f"{field}: {len(value):,} characters is too long; allowed: at most {limit:,}")
+    if multiline:
+        value = value.replace("\r\n", "\n")
+    for position, character in enumerate(value):
+        if multiline and character in "\n\t":
+            continue
+        if _unsafe(character):
+            raise ScenarioError(f"{field}: {excerpt(value[max(0, position - 10):position + 10])} holds the control or "
+                                f"bidi character U+{ord(character):04X} at position {position + 1}; allowed: printable text"
+                                + (" with newlines" if multiline else " on one line"))
+    return value
+
+
+def check_strings(data, where: str = "scenario") -> None:
+    """Refuse a parsed structure holding any string (key or value) that is not valid Unicode.
+
+    JSON can encode lone surrogates (``"\\ud800"``); they crash every later encoder, so they stop here."""
+    stack = [(data, where)]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ScenarioError(f"{path}: {excerpt(item)} is not valid Unicode (a lone surrogate); "
+                                    "allowed: plain UTF-8 text") from None
+        elif isinstance(item, dict):
+            for key, value in item.items():
+                label = excerpt(key) if isinstance(key, str) else repr(key)
+                if isinstance(key, str):
+                    stack.append((key, f"{path} key {label}"))
+                stack.append((value, f"{path}.{key if isinstance(key, str) and key.isascii() and key.isidentifier() else label}"))
+        elif isinstance(item, list):
+            stack.extend((value, f"{path}[{i}]") for i, value in enumerate(item))
+
+
+# ---- numbers --------------------------------------------------------------------------------------
+
+def bounded_int(text: str) -> int:
+    """``parse_int`` for ``json.loads``: refuse integers longer than ``MAX_NUMBER_DIGITS`` before Python converts them."""
+    if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS:
+        raise ScenarioError(f"a number of {len(text):,} digits is too long; allowed: at most {MAX_NUMBER_DIGITS} digits")
+    return int(text)
+
+
+def parse_number(value, field: str, minimum: float, maximum: float, *, integer: bool = False, unit: str = "",
+                 clamp: bool = False) -> tuple[float, str]:
+    """The one number parser for files, links and flags.
+
+    Accepts an int, a float or ASCII number text. Refuses booleans, NaN, infinities, huge integers,
+    non-ASCII digits and fractions where ``integer``. Out of range: refused, or with ``clamp`` moved to
+    the nearest bound. Returns ``(number, notice)``: the notice is "" unless the value was changed.
+    """
+    allowed = _allowed(minimum, maximum, integer, unit)
+    if isinstance(value, bool) or value is None:
+        raise ScenarioError(f"{field}: {excerpt(value)} is not a number; allowed: {allowed}")
+    if isinstance(value, numbers.Integral):
+        value = int(value)
+        if value.bit_length() > 3.33 * MAX_NUMBER_DIGITS:
+            number = math.inf if value > 0 else -math.inf
+        else:
+            number = float(value)
+    elif isinstance(value, numbers.Real):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_NUMBER_TEXT or not _NUMBER_RE.fullmatch(text):
+            raise ScenarioError(f"{field}: {excerpt(value)} is not a number; allowed: {allowed}")
+        try:
+            number = float(text)
+        except (ValueError, OverflowError):
+            raise ScenarioError(f"{field}: {excerpt(value)} is not a number; allowed: {allowed}") from None
+    else:
+        raise ScenarioError(f"{field}: {excerpt(value)} is not a number; allowed: {allowed}")
+    if math.isnan(number):
+        raise ScenarioError(f"{field}: {excerpt(value)} is not a number; allowed: {allowed}")
+    notice = ""
+    if not (minimum <= number <= maximum):
+        if not clamp or math.isnan(number):
+            raise ScenarioError(f"{field}: {excerpt(value)} is out of range; allowed: {allowed}")
+        number = min(maximum, max(minimum, number))
+        notice = f"{field}: {excerpt(value)} is outside {allowed}; used {_fmt(number)}."
+    if integer and not float(number).is_integer():
+        if not clamp:
+            raise ScenarioError(f"{field}: {excerpt(value)} is not a whole number; allowed: {allowed}")
+        number = float(round(number))
+        notice = notice or f"{field}: {excerpt(value)} is not a whole number; used {_fmt(number)}."
+    return float(number), notice
+
+
+def _fmt(x: float) -> str:
+    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
+        return f"{x:.3g}"
+    return f"{x:,.10g}"
+
+
+def _allowed(minimum: float, maximum: float, integer: bool, unit: str) -> str:
+    kind = "a whole number" if integer else "a number"
+    return f"{kind} from {_fmt(minimum)} to {_fmt(maximum)}" + (f" [{unit}]" if unit else "")
+
+
+# ---- months ---------------------------------------------------------------------------------------
+
+def parse_month(value, field: str, earliest: str, latest: str) -> str:
+    """ASCII ``YYYY-MM`` within ``[earliest, latest]``; returned as given (already canonical)."""
+    match = _MONTH_RE.fullmatch(value) if isinstance(value, str) else None
+    if not match or not (1 <= int(match.group(2)) <= 12) or not (earliest <= value <= latest):
+        raise ScenarioError(f"{field}: {excerpt(value)} is not a month; allowed: 'YYYY-MM' from {earliest} to {latest}")
+    return value
+
+
+def month_index(month: str) -> int:
+    """'YYYY-MM' → months since year 0 (for months that passed ``parse_month``)."""
+    return int(month[:4]) * 12 + int(month[5:7]) - 1
+
+
+def month_label(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# ---- chip names -----------------------------------------------------------------------------------
+
+def chip_key(name: str) -> str:
+    """The lookup key of a chip name: case, spaces, hyphens and underscores ignored."""
+    return unicodedata.normalize("NFKC", name).casefold().replace(" ", "").replace("-", "").replace("_", "")
+
+
+def resolve_chip_names(names, field: str, resolve) -> list:
+    """Resolve a list of chip names (``resolve(name, field)`` → Chip) and refuse the same chip written twice."""
+    seen: dict = {}
+    out = []
+    for name in names:
+        chip = resolve(name, field)
+        if chip.name in seen:
+            raise ScenarioError(f"{field}: {excerpt(seen[chip.name])} and {excerpt(name)} are the same chip "
+                                f"({chip.name}); allowed: each chip once")
+        seen[chip.name] = name
+        out.append(chip)
+    return out

@@ -1,9 +1,15 @@
 """Plotly figure builders (graph_objects only: ~7× faster to build than plotly.express).
 
-Pure functions from lib results to figures; no Streamlit here. Imported by the app, not by ``lib``.
+Pure functions from lib results to figures; no Streamlit here. Chart titles are drawn by the page above
+each chart (so a toolbar never covers them); the figures carry axis titles, legends below the plot, and
+outside estimates as points with error bars. Every text from a user (scenario names, chip names typed in
+the form) goes through ``safe`` first: Plotly renders a subset of HTML in text, so ``<a href>`` would
+become a live link.
 """
 
 from __future__ import annotations
+
+import html
 
 import numpy as np
 import pandas as pd
@@ -13,16 +19,28 @@ from .catalog import CHIPS_BY_NAME
 
 STATUS_COLORS = {"not-controlled": "#2e7d32", "gray-zone": "#f9a825", "case-by-case": "#ef6c00",
                  "controlled": "#c62828", "unknown": "#9e9e9e"}
+STATUS_NAMES = {"not-controlled": "not controlled", "gray-zone": "licence (NAC)", "case-by-case": "case-by-case",
+                "controlled": "controlled", "unknown": "status unknown"}
 FAMILY_COLORS = {"NVIDIA A100/A800": "#76b900", "NVIDIA H100/H800/H200": "#3d7a00", "NVIDIA H20": "#b5e06b",
                  "NVIDIA B200": "#1f4d00", "NVIDIA other": "#9ccc65", "AMD": "#d32f2f", "Huawei Ascend": "#c2185b",
                  "Baidu Kunlun": "#1565c0", "Other domestic": "#6a1b9a"}
+CHANNEL_COLORS = {"licensed": "#2e7d32", "smuggled": "#c62828", "remote": "#00897b", "domestic": "#c2185b",
+                  "ordered": "#8d6e63"}
+EVIDENCE_COLOR = "#212121"
 GRID = dict(gridcolor="#e6e6e6", zerolinecolor="#cccccc", linecolor="#cccccc", automargin=True)
-BASE_LAYOUT = dict(margin=dict(l=60, r=10, t=40, b=10), height=400, hovermode="x unified",
-                   legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, font=dict(size=11)),
-                   plot_bgcolor="white", paper_bgcolor="white", xaxis=dict(GRID),
+BASE_LAYOUT = dict(margin=dict(l=56, r=12, t=12, b=10), height=360, hovermode="x unified",
+                   legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=11)),
+                   plot_bgcolor="white", paper_bgcolor="white",
                    font=dict(family="Source Sans Pro, Source Sans 3, sans-serif", size=13, color="#31333f"))
+PLOT_CONFIG = {"displaylogo": False, "displayModeBar": "hover", "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+               "responsive": True}
 # The app draws with theme=None: Streamlit's theme merge costs ~40 ms per keystroke in the browser (measured).
-# No `template=`: assigning a template deep-copies and validates it, ~20 ms per figure; Streamlit's theme styles it.
+# No `template=`: assigning a template deep-copies and validates it, ~20 ms per figure.
+
+
+def safe(text) -> str:
+    """User text for Plotly: HTML-escaped, so tags show as text and never as links or styling."""
+    return html.escape(str(text), quote=True)
 
 
 def chip_family(name: str) -> str:
@@ -42,11 +60,7 @@ def chip_family(name: str) -> str:
 
 
 def family_table(monthly: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Months × chip families of ``column``.
-
-    ``lib.run`` writes the monthly table month by month with the same chips in the same order, so the
-    column reshapes to (months, chips) and one matrix product sums the families (a pivot costs ~50 ms).
-    """
+    """Months × chip families of ``column`` (the monthly table is written month by month, chips in one order)."""
     chips = pd.unique(monthly["chip"])
     months = monthly["month"].to_numpy()[:: len(chips)]
     values = monthly[column].to_numpy().reshape(len(months), len(chips))
@@ -55,18 +69,14 @@ def family_table(monthly: pd.DataFrame, column: str) -> pd.DataFrame:
     return pd.DataFrame(values @ indicator, index=pd.DatetimeIndex(months, name="month"), columns=families)
 
 
-def _figure(traces: list, title: str, yaxis: str, shapes=(), annotations=(), **layout) -> go.Figure:
-    """One figure from plain trace and layout dicts, built without plotly's per-property validation.
-
-    Validation of ~10 traces costs ~2.5 ms per figure on the rerun path; these dicts are fixed by this
-    module and covered by tests, so it buys nothing here.
-    """
-    spec = dict(BASE_LAYOUT, title=dict(text=title, x=0, font=dict(size=15)), yaxis=dict(GRID, title=dict(text=yaxis)),
-                xaxis=dict(GRID),
-                shapes=list(shapes), annotations=list(annotations))
+def _figure(traces: list, yaxis: str, shapes=(), annotations=(), **layout) -> go.Figure:
+    """One figure from plain trace and layout dicts, built without plotly's per-property validation (the dicts
+    are fixed by this module and covered by tests; validation costs ~2.5 ms per figure on the rerun path)."""
+    spec = dict(BASE_LAYOUT, yaxis=dict(GRID, title=dict(text=yaxis)), xaxis=dict(GRID), shapes=list(shapes),
+                annotations=list(annotations))
     for key, value in layout.items():
         if key.startswith("yaxis_"):
-            spec["yaxis"][key[6:]] = value
+            spec["yaxis"][key[6:]] = value if key != "yaxis_title" else dict(text=value)
         elif key.startswith("xaxis_"):
             spec["xaxis"][key[6:]] = value if key != "xaxis_title" else dict(text=value)
         else:
@@ -91,113 +101,305 @@ def _vline(x, color="#c62828", dash="dash") -> dict:
     return dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=color, dash=dash))
 
 
-def stockpile_figure(monthly: pd.DataFrame, baseline_units: pd.Series | None, actor: str) -> go.Figure:
-    """Chips in service by family, stacked, with the baseline's total dashed [chips]."""
+def evidence_traces(points: list, sources: dict, y_scale: float = 1.0) -> list:
+    """Outside estimates as points with error bars, one legend entry per source; hover shows the mapping note."""
+    traces, named = [], set()
+    for point in points:
+        keys = point["keys"]
+        name = f"{point['label']} [{', '.join(keys)}]"
+        y = point["y"] * y_scale
+        low, high = point["low"] * y_scale, (point["high"] * y_scale if point["high"] is not None else None)
+        error = dict(type="data", symmetric=False, array=[max((high if high is not None else y) - y, 0.0)],
+                     arrayminus=[max(y - low, 0.0)], color=EVIDENCE_COLOR, thickness=1.2, width=5)
+        note = safe(point["mapping"])
+        traces.append(dict(type="scatter", x=[point["x"]], y=[y], mode="markers", name=safe(point["label"]),
+                           showlegend=point["label"] not in named, legendgroup=f"evidence {point['label']}",
+                           marker=dict(color="white" if point["input"] else EVIDENCE_COLOR, size=8,
+                                       symbol="diamond", line=dict(color=EVIDENCE_COLOR, width=1.5)),
+                           error_y=error, customdata=[note],
+                           hovertemplate=f"<b>{safe(name)}</b>{' (an input here)' if point['input'] else ''}"
+                                         "<br>%{y:.3s}<br>%{customdata}<extra></extra>"))
+        named.add(point["label"])
+    return traces
+
+
+# ---- the headline chart ----------------------------------------------------------------------------
+
+def runs_figure(cap: pd.DataFrame, summary: dict, reference: pd.DataFrame | None, fans: dict | None = None,
+                evidence: list | None = None, sources: dict | None = None, height: int = 360) -> go.Figure:
+    """Largest feasible run against the planned run and the frontier, log axis [FLOP]; the runway as a line."""
+    x = cap["month"]
+    traces = _fan(x, fans["largest_run_flop"], "#1565c0", "largest run") if fans else []
+    traces += [_line(x, cap["largest_run_flop"].to_numpy(), "largest feasible run", "#1565c0", hover="%{y:.2e}"),
+               _line(x, cap["planned_run_flop"].to_numpy(), "planned run", "#6d4c41", 2, hover="%{y:.2e}"),
+               _line(x, cap["frontier_flop"].to_numpy(), "frontier", "#7b1fa2", 2, "dot", hover="%{y:.2e}")]
+    if reference is not None:
+        traces.append(_line(reference["month"], reference["largest_run_flop"].to_numpy(), "reference",
+                            "#1565c0", 1.3, "dash", hover="%{y:.2e}"))
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    shapes, notes = [], []
+    if not summary["runway_beyond_horizon"] and summary["runway_end_month"]:
+        when = pd.Timestamp(summary["runway_end_month"] + "-01")
+        shapes.append(_vline(when))
+        right_half = when > x.iloc[0] + (x.iloc[-1] - x.iloc[0]) / 2
+        notes.append(dict(x=when, y=0.02, yref="paper", text=f"runway ends: {summary['runway_months']} months",
+                          showarrow=False, xanchor="right" if right_half else "left", yanchor="bottom",
+                          xshift=-4 if right_half else 4, font=dict(color="#c62828", size=12),
+                          bgcolor="rgba(255,255,255,0.85)"))
+    return _figure(traces, "FLOP (log)", shapes, notes, yaxis_type="log", height=height)
+
+
+# ---- compute, channels, stock ----------------------------------------------------------------------
+
+def compute_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, fans: dict | None = None) -> go.Figure:
+    """Training and inference H100e owned, rented compute abroad, with the reference dashed [H100e]."""
+    traces = []
+    for column, name, color in (("h100e_training", "training (owned)", "#1565c0"),
+                                ("h100e_inference", "inference (owned)", "#ef6c00")):
+        if fans and column in fans:
+            traces += _fan(cap["month"], fans[column], color, name)
+        traces.append(_line(cap["month"], cap[column].to_numpy(), name, color))
+        if reference is not None:
+            traces.append(_line(reference["month"], reference[column].to_numpy(), f"{name.split(' ')[0]}, reference",
+                                color, 1.3, "dash"))
+    traces.append(_line(cap["month"], cap["remote_access_h100e"].to_numpy(), "rented abroad", CHANNEL_COLORS["remote"], 2))
+    return _figure(traces, "H100e")
+
+
+def channels_figure(cap: pd.DataFrame, evidence: list | None = None, sources: dict | None = None) -> go.Figure:
+    """H100e arriving per year by channel, stacked bars; outside estimates of flows as points [H100e/yr]."""
+    frame = cap.assign(year=cap["month"].dt.year)
+    columns = (("h100e_arriving_licensed", "licensed", "licensed"), ("h100e_arriving_smuggled", "smuggled", "smuggled"),
+               ("h100e_arriving_domestic", "domestic", "domestic"), ("h100e_arriving_remote", "rented abroad (added)",
+                                                                    "remote"))
+    yearly = frame.groupby("year")[[c for c, _, _ in columns]].sum()
+    x = [pd.Timestamp(f"{y}-07-01") for y in yearly.index]
+    traces = [dict(type="bar", x=x, y=yearly[c].to_numpy(), name=name, marker=dict(color=CHANNEL_COLORS[key]),
+                   hovertemplate="%{y:,.0f} H100e") for c, name, key in columns]
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    return _figure(traces, "H100e arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y")
+
+
+def stockpile_figure(monthly: pd.DataFrame, reference_units: pd.Series | None, evidence: list | None = None,
+                     sources: dict | None = None) -> go.Figure:
+    """Chips in service by family, stacked, with the reference's total dashed [chips]."""
     table = family_table(monthly, "stock")
     x = table.index
     traces = [dict(type="scatter", x=x, y=table[f].to_numpy(), name=f, stackgroup="stock", mode="lines",
                    line=dict(width=0.5, color=FAMILY_COLORS[f]), hovertemplate="%{y:,.0f}") for f in table.columns]
-    if baseline_units is not None:
-        traces.append(_line(baseline_units.index, baseline_units.to_numpy(), "preset baseline (total)", "black",
-                            width=1.5, dash="dash"))
-    return _figure(traces, f"{actor}: accelerators in service", "chips")
+    if reference_units is not None:
+        traces.append(_line(reference_units.index, reference_units.to_numpy(), "reference (total)", "black", 1.5, "dash"))
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    return _figure(traces, "chips in service")
 
 
-def capability_figure(cap: pd.DataFrame, base: pd.DataFrame | None, fans: dict | None = None) -> go.Figure:
-    """Training and inference H100e, with the baseline dashed and optional p10–p90 fans [H100e]."""
-    traces = []
-    for column, name, color in (("h100e_training", "training H100e", "#1565c0"),
-                                ("h100e_inference", "inference H100e", "#ef6c00")):
-        if fans and column in fans:
-            traces += _fan(cap["month"], fans[column], color, name)
-        traces.append(_line(cap["month"], cap[column].to_numpy(), name, color))
-        if base is not None:
-            traces.append(_line(base["month"], base[column].to_numpy(), f"{name} (baseline)", color, 1.2, "dash"))
-    return _figure(traces, "Effective compute: H100-equivalents by workload", "H100e")
+def national_figure(national: pd.DataFrame, start: str, evidence: list | None = None, sources: dict | None = None,
+                    fans: dict | None = None) -> go.Figure:
+    """China's domestic output per year, Huawei's share, what binds each year; estimates as points [accelerators/yr]."""
+    frame = national.assign(year=national["month"].dt.year)
+    yearly = frame.groupby("year").agg(output=("output", "sum"), huawei=("huawei_output", "sum"),
+                                       hbm=("binding", lambda b: int((b == "HBM").sum())))
+    x = [pd.Timestamp(f"{y}-07-01") for y in yearly.index]
+    labels = [("HBM-bound" if h >= 6 else "logic-bound") for h in yearly["hbm"]]
+    traces = [dict(type="bar", x=x, y=yearly["output"].to_numpy(), name="all domestic", marker=dict(color="#f8bbd0"),
+                   customdata=labels, hovertemplate="%{y:,.0f} (%{customdata})"),
+              dict(type="bar", x=x, y=yearly["huawei"].to_numpy(), name="Huawei Ascend", marker=dict(color="#c2185b"),
+                   hovertemplate="%{y:,.0f}")]
+    if fans:
+        months = national["month"]
+        for key, name in (("national_output", "all domestic"),):
+            q = fans[key]
+            yearly_q = {k: pd.Series(v, index=months).groupby(months.dt.year).sum() for k, v in q.items()}
+            traces.append(dict(type="scatter", x=x, y=yearly_q["p50"].to_numpy(), mode="markers", name=f"{name} p10–p90",
+                               marker=dict(color="#880e4f", size=5, symbol="line-ew-open"),
+                               error_y=dict(type="data", symmetric=False,
+                                            array=(yearly_q["p90"] - yearly_q["p50"]).to_numpy(),
+                                            arrayminus=(yearly_q["p50"] - yearly_q["p10"]).to_numpy(), color="#880e4f"),
+                               hovertemplate="p50 %{y:,.0f}"))
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    shapes = [_vline(pd.Timestamp(start + "-01"), color="#616161", dash="dot")]
+    notes = [dict(x=pd.Timestamp(start + "-01"), y=1, yref="paper", text="scenario start", showarrow=False,
+                  xanchor="left", yanchor="top", font=dict(size=11, color="#616161"))]
+    return _figure(traces, "accelerators per year", shapes, notes, barmode="overlay", xaxis_dtick="M12",
+                   xaxis_tickformat="%Y", hovermode="closest", height=440)
 
 
-def runs_figure(cap: pd.DataFrame, summary: dict, base: pd.DataFrame | None, fans: dict | None = None) -> go.Figure:
-    """Largest feasible run against the planned run and the frontier, log axis [FLOP]."""
-    traces = _fan(cap["month"], fans["largest_run_flop"], "#1565c0", "largest run") if fans else []
-    traces += [_line(cap["month"], cap["largest_run_flop"].to_numpy(), "largest feasible run", "#1565c0", hover="%{y:.2e}"),
-               _line(cap["month"], cap["planned_run_flop"].to_numpy(), "planned run", "#6d4c41", 2, hover="%{y:.2e}"),
-               _line(cap["month"], cap["frontier_flop"].to_numpy(), "frontier", "#7b1fa2", 2, "dot", hover="%{y:.2e}")]
-    if base is not None:
-        traces.append(_line(base["month"], base["largest_run_flop"].to_numpy(), "largest run (baseline)", "#1565c0",
-                            1.2, "dash", hover="%{y:.2e}"))
-    shapes, notes = [], []
-    if not summary["runway_beyond_horizon"] and summary["runway_end_month"]:
-        x = pd.Timestamp(summary["runway_end_month"] + "-01")
-        shapes.append(_vline(x))
-        notes.append(dict(x=x, y=1, yref="paper", text=f"runway ends: {summary['runway_months']} months",
-                          showarrow=False, xanchor="left", font=dict(color="#c62828")))
-    last = cap.iloc[-1]
-    notes.append(dict(x=last["month"], y=float(np.log10(max(last["largest_run_flop"], 1.0))), xanchor="right",
-                      yanchor="top", text=f"{last['frontier_gap_years']:.1f} years behind", showarrow=False))
-    return _figure(traces, "Training runs: feasible vs planned vs frontier", "FLOP", shapes, notes, yaxis_type="log")
-
-
-def gap_figure(cap: pd.DataFrame, base: pd.DataFrame | None, fans: dict | None = None) -> go.Figure:
+def gap_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, fans: dict | None = None,
+               evidence: list | None = None, sources: dict | None = None) -> go.Figure:
     """Years behind the frontier [years]."""
     traces = _fan(cap["month"], fans["frontier_gap_years"], "#7b1fa2", "gap") if fans else []
     traces.append(_line(cap["month"], cap["frontier_gap_years"].to_numpy(), "years behind", "#7b1fa2",
                         hover="%{y:.2f} years"))
-    if base is not None:
-        traces.append(_line(base["month"], base["frontier_gap_years"].to_numpy(), "baseline", "#7b1fa2", 1.2, "dash",
-                            hover="%{y:.2f} years"))
-    return _figure(traces, "Years behind the frontier", "years")
+    if reference is not None:
+        traces.append(_line(reference["month"], reference["frontier_gap_years"].to_numpy(), "reference", "#7b1fa2",
+                            1.3, "dash", hover="%{y:.2f} years"))
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    return _figure(traces, "years behind the frontier", yaxis_rangemode="tozero")
 
 
-def tokens_figure(cap: pd.DataFrame, base: pd.DataFrame | None) -> go.Figure:
-    """Inference tokens per day [tokens/day]."""
-    traces = [_line(cap["month"], cap["inference_tokens_per_day"].to_numpy(), "tokens per day", "#ef6c00",
+def tokens_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, evidence: list | None = None,
+                  sources: dict | None = None) -> go.Figure:
+    """Serving capacity against the demand path [tokens/day], log axis."""
+    traces = [_line(cap["month"], cap["inference_tokens_per_day"].to_numpy(), "serving capacity", "#ef6c00",
+                    hover="%{y:.3s}"),
+              _line(cap["month"], cap["inference_demand_tokens_per_day"].to_numpy(), "demand", "#5d4037", 2, "dot",
                     hover="%{y:.3s}")]
-    if base is not None:
-        traces.append(_line(base["month"], base["inference_tokens_per_day"].to_numpy(), "baseline", "#ef6c00", 1.2,
-                            "dash", hover="%{y:.3s}"))
-    return _figure(traces, "Inference capacity: decode tokens per day", "tokens/day")
+    if reference is not None:
+        traces.append(_line(reference["month"], reference["inference_tokens_per_day"].to_numpy(), "reference",
+                            "#ef6c00", 1.3, "dash", hover="%{y:.3s}"))
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    return _figure(traces, "tokens per day (log)", yaxis_type="log")
 
 
-def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: float | None, title: str) -> go.Figure:
-    """Catalog chips on TPP vs performance density, coloured by status, with the thresholds."""
-    known = table[table["density"].notna()]
-    traces = []
+def china_share_figure(months: pd.Series, share: np.ndarray, evidence: list | None = None,
+                       sources: dict | None = None) -> go.Figure:
+    """China's owned training H100e as a share of the world stock [share]."""
+    traces = [_line(months, share, "model: owned H100e ÷ world stock", "#c62828", hover="%{y:.1%}")]
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    return _figure(traces, "share of world compute", yaxis_tickformat=".0%", yaxis_rangemode="tozero")
+
+
+# ---- the export rule -------------------------------------------------------------------------------
+
+STRIP_Y = 0.6  # [TPP/mm² on a log axis] where chips with unknown density sit, in a marked strip
+_CANDIDATES = ((0, 9, "center", "bottom"), (0, -9, "center", "top"), (9, 0, "left", "middle"),
+               (-9, 0, "right", "middle"), (7, 8, "left", "bottom"), (-7, 8, "right", "bottom"),
+               (7, -8, "left", "top"), (-7, -8, "right", "top"), (0, 22, "center", "bottom"),
+               (0, -22, "center", "top"))
+
+
+def _place_labels(points: list, x_range: tuple, y_range: tuple, width_px: float, height_px: float) -> tuple:
+    """Greedy label placement in pixels: each label takes the first candidate spot clear of every marker, every
+    label placed so far and the plot's edges. Returns (annotations, names left unlabelled)."""
+    sx = width_px / (x_range[1] - x_range[0])
+    sy = height_px / (y_range[1] - y_range[0])
+    pixel = [((np.log10(x) - x_range[0]) * sx, (np.log10(y) - y_range[0]) * sy) for x, y, _ in points]
+    boxes = [(px - 7, py - 7, px + 7, py + 7) for px, py in pixel]  # markers
+    notes, unlabelled = [], []
+    order = sorted(range(len(points)), key=lambda i: -len(points[i][2]))  # long labels first: fewest spots fit
+    for i in order:
+        text = points[i][2]
+        w, h = 5.6 * len(text) + 4, 12
+        px, py = pixel[i]
+        placed = False
+        for dx, dy, xa, ya in _CANDIDATES:
+            left = px + dx - (w / 2 if xa == "center" else (w if xa == "right" else 0))
+            bottom = py + dy - (h / 2 if ya == "middle" else (h if ya == "top" else 0))
+            box = (left, bottom, left + w, bottom + h)
+            if box[0] < -40 or box[2] > width_px + 8 or box[1] < -4 or box[3] > height_px + 4:
+                continue
+            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+                continue
+            boxes.append(box)
+            notes.append(dict(x=np.log10(points[i][0]), y=np.log10(points[i][1]), text=text, showarrow=False,
+                              xanchor=xa, yanchor=ya, xshift=dx, yshift=dy, font=dict(size=10, color="#31333f")))
+            placed = True
+            break
+        if not placed:
+            unlabelled.append(text)
+    return notes, unlabelled
+
+
+def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: float | None,
+                own: dict | None = None, width_px: int = 700) -> go.Figure:
+    """Every catalog chip on TPP × performance density, coloured by status, spec-identical chips labelled once.
+
+    Chips with unknown die area (or a planar node) sit in a marked strip at the bottom; chips with unknown TPP
+    sit at its left end. ``own`` is the user's classified chip: {"tpp", "density", "status", "name"}. Labels are
+    placed so that none overlaps another or a marker at ``width_px``; any that cannot be placed are listed in
+    ``figure.layout.meta["unlabelled"]`` (hover shows every chip).
+    """
+    rows = table.copy()
+    known_tpp = rows["tpp"].dropna()
+    rows["density_plot"] = rows["density"].fillna(STRIP_Y)
+    rows["tpp_plot"] = rows["tpp"].fillna(known_tpp.min() * 0.62)
+    rows["group"] = list(zip(rows["tpp_plot"].round(0), rows["density_plot"].round(2), rows["status"]))
+    traces, points = [], []
     for status, color in STATUS_COLORS.items():
-        rows = known[known["status"] == status]
-        if not rows.empty:
-            traces.append(dict(type="scatter", x=rows["tpp"].to_numpy(), y=rows["density"].to_numpy(),
-                               mode="markers+text", name=status, text=rows["chip"].tolist(), textposition="top center",
-                               textfont=dict(size=10), marker=dict(color=color, size=11, line=dict(color="white", width=1)),
-                               customdata=rows["reason"].tolist(), hovertemplate="%{text}<br>%{customdata}<extra></extra>"))
+        chosen = rows[rows["status"] == status]
+        if chosen.empty:
+            continue
+        xs, ys, hovers = [], [], []
+        for (tpp, density, _), g in chosen.groupby("group", sort=False):
+            xs.append(tpp)
+            ys.append(density)
+            points.append((tpp, density, safe(" / ".join(g["chip"]))))
+            hovers.append("<br>".join(f"{safe(c)}: {safe(r)}" for c, r in zip(g["chip"], g["reason"])))
+        traces.append(dict(type="scatter", x=xs, y=ys, mode="markers", name=STATUS_NAMES[status], cliponaxis=False,
+                           marker=dict(color=color, size=11, line=dict(color="white", width=1)), customdata=hovers,
+                           hovertemplate="%{customdata}<extra></extra>"))
+    if own:
+        y = own["density"] if own["density"] else STRIP_Y
+        traces.append(dict(type="scatter", x=[own["tpp"]], y=[y], mode="markers", name="your chip", cliponaxis=False,
+                           marker=dict(symbol="star", size=18, color=STATUS_COLORS.get(own["status"], "#000"),
+                                       line=dict(color="black", width=1.5)),
+                           hovertemplate=f"your chip: {safe(own['status'])}<extra></extra>"))
+        points.append((own["tpp"], y, safe(own.get("name", "your chip"))))
+    all_x = [p[0] for p in points] + [max(tpp_threshold, 1)]
+    all_y = [p[1] for p in points] + ([density_threshold] if density_threshold else [])
+    x_range = (np.log10(max(min(all_x), 1) * 0.7), np.log10(max(all_x) * 1.35))
+    y_range = (np.log10(0.4), np.log10(max(max(all_y), 1) * 1.5))
+    notes, unlabelled = _place_labels(points, x_range, y_range, width_px - 80, 460 - 130)
     x = max(tpp_threshold, 1)
-    shapes = [_vline(x)]
-    notes = [dict(x=float(np.log10(x)), y=1, yref="paper", text=f"TPP {tpp_threshold:,.0f}", showarrow=False,
-                  xanchor="left", font=dict(color="#c62828"))]
+    shapes = [_vline(x), dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=0.4, y1=0.9,
+                              fillcolor="rgba(158,158,158,0.12)", line=dict(width=0), layer="below")]
+    notes += [dict(x=np.log10(x), y=1, yref="paper", text=f"TPP {tpp_threshold:,.0f}", showarrow=False,
+                   xanchor="left", yanchor="top", font=dict(color="#c62828"))]
     if density_threshold is not None:
         shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=density_threshold, y1=density_threshold,
                            line=dict(color="#c62828", dash="dot")))
-        notes.append(dict(x=0, xref="paper", y=density_threshold, text=f"PD {density_threshold:g}", showarrow=False,
-                          yanchor="bottom", xanchor="left", font=dict(color="#c62828")))
-    missing = int(table["density"].isna().sum())
-    note = f" ({missing} chips with unknown die area are in the table only)" if missing else ""
-    return _figure(traces, title + note, "performance density [TPP/mm²]", shapes, notes, xaxis_type="log",
-                   xaxis_title="TPP (log scale)", hovermode="closest", height=440)
+        notes.append(dict(x=0, xref="paper", y=np.log10(max(density_threshold, 0.5)), text=f"PD {density_threshold:g}",
+                          showarrow=False, yanchor="bottom", xanchor="left", font=dict(color="#c62828")))
+    ticks = [t for t in (500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000) if x_range[0] <= np.log10(t) <= x_range[1]]
+    figure = _figure(traces, "performance density [TPP/mm²] (log)", shapes, notes, xaxis_type="log",
+                     xaxis_title="TPP (log)", xaxis_tickvals=ticks, xaxis_ticktext=[f"{t:,}" for t in ticks],
+                     xaxis_range=list(x_range), yaxis_type="log", yaxis_range=list(y_range),
+                     yaxis_tickvals=[1, 2, 5, 10, 20], yaxis_ticktext=["1", "2", "5", "10", "20"],
+                     hovermode="closest", height=460, margin=dict(l=56, r=12, t=24, b=10),
+                     legend=dict(BASE_LAYOUT["legend"], y=-0.2))
+    figure.layout.meta = {"unlabelled": unlabelled}
+    return figure
 
 
-def tornado_figure(frame: pd.DataFrame, output_label: str) -> go.Figure:
+# ---- sensitivity and comparison -------------------------------------------------------------------
+
+def tornado_figure(frame: pd.DataFrame, output_label: str, unit_format: str = ".3s") -> go.Figure:
     """Change in the output when each lever swings to its low and high value."""
     rows = frame.iloc[::-1]
-    labels = rows["label"].tolist()
+    labels = [safe(x) for x in rows["label"]]
     traces = [dict(type="bar", y=labels, x=rows["change_at_low"].to_numpy(), orientation="h", name="lever at low",
                    marker=dict(color="#90caf9"), customdata=rows["low_value"].to_numpy(),
-                   hovertemplate="low %{customdata:.3g}: %{x:+.3g}<extra></extra>"),
+                   hovertemplate="low %{customdata:.3g}: %{x:+" + unit_format + "}<extra></extra>"),
               dict(type="bar", y=labels, x=rows["change_at_high"].to_numpy(), orientation="h", name="lever at high",
                    marker=dict(color="#1565c0"), customdata=rows["high_value"].to_numpy(),
-                   hovertemplate="high %{customdata:.3g}: %{x:+.3g}<extra></extra>")]
-    return _figure(traces, f"Sensitivity: change in {output_label} (base {frame.attrs.get('base', 0):.4g})", "",
-                   barmode="overlay", xaxis_title=f"change in {output_label}", hovermode="closest", height=420)
+                   hovertemplate="high %{customdata:.3g}: %{x:+" + unit_format + "}<extra></extra>")]
+    height = 110 + 24 * len(rows)
+    return _figure(traces, "", barmode="overlay", xaxis_title=output_label, hovermode="closest", height=height,
+                   margin=dict(l=10, r=12, t=30, b=10),
+                   legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font=dict(size=11)))
 
 
-def compare_figure(names: list, values: list, title: str) -> go.Figure:
-    return _figure([dict(type="bar", x=names, y=values, marker=dict(color="#1565c0"),
-                         hovertemplate="%{y:.4g}<extra></extra>")], title, "", height=300)
+def compare_figure(names: list, values: list, unit_label: str) -> go.Figure:
+    """One output across scenarios; the axis spans the values, so small differences show."""
+    low, high = min(values), max(values)
+    pad = (high - low) * 0.25 or abs(high) * 0.05 or 1.0
+    traces = [dict(type="bar", x=[safe(n) for n in names], y=values, marker=dict(color="#1565c0"),
+                   text=[f"{v:,.3g}" for v in values], textposition="outside", cliponaxis=False,
+                   hovertemplate="%{y:,.4g}<extra></extra>")]
+    return _figure(traces, unit_label, yaxis_range=[max(low - pad, 0) if low >= 0 else low - pad, high + pad],
+                   height=300, hovermode="closest")
+
+
+def overlay_figure(frames: dict, column: str, unit_label: str, log: bool = False) -> go.Figure:
+    """The same series from several scenarios (a link diff): name → capability frame."""
+    colors = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00"]
+    traces = [_line(f["month"], f[column].to_numpy(), safe(name), colors[i % len(colors)], 2.2 if i == 0 else 1.8,
+                    None if i == 0 else "dash", hover="%{y:.3s}") for i, (name, f) in enumerate(frames.items())]
+    return _figure(traces, unit_label, **({"yaxis_type": "log"} if log else {}))

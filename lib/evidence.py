@@ -2,7 +2,8 @@
 
 ``data/evidence.csv`` holds one row per estimate: the model output it speaks to (``series``), its scope,
 period, value and range in the source's unit, the factor converting that unit to the model's, the
-source key, a note on the mapping, and the presets that use it as an input. Adding an estimate is one
+source keys, a short label for chart legends, a note on the mapping, and the presets that use it as an
+input. Adding an estimate is one
 row. ``data/evidence-meta.toml`` holds the as-of date of the hindcast (never the clock), the tolerance
 taken for point estimates and the world-stock basis of the China share.
 
@@ -29,7 +30,8 @@ from .sources import DATA_DIR, keys_in
 EVIDENCE_FILE = DATA_DIR / "evidence.csv"
 META_FILE = DATA_DIR / "evidence-meta.toml"
 MISSES_FILE = DATA_DIR / "hindcast-misses.csv"
-COLUMNS = ("id", "series", "scope", "period", "value", "low", "high", "unit", "factor", "source", "mapping", "input_for")
+COLUMNS = ("id", "series", "scope", "period", "value", "low", "high", "unit", "factor", "source", "label", "mapping",
+           "input_for")
 SCOPE_ACTORS = {"China total": "China (aggregate)", "Baidu": "Baidu"}  # scopes tied to one actor
 NATIONAL_SCOPES = ("Huawei output", "China domestic output", "global")  # computed in every scenario
 SERIES_LABELS = {
@@ -55,6 +57,7 @@ class Estimate:
     unit: str
     factor: float
     source: str
+    label: str
     mapping: str
     input_for: tuple
 
@@ -99,7 +102,7 @@ def load_evidence() -> tuple[Estimate, ...]:
             rows.append(Estimate(id=row["id"], series=row["series"], scope=row["scope"], period=row["period"],
                                  value=float(row["value"]), low=_number(row["low"]), high=_number(row["high"]),
                                  unit=row["unit"], factor=float(row["factor"] or 1), source=row["source"],
-                                 mapping=row["mapping"], input_for=tuple(row["input_for"].split())))
+                                 label=row["label"], mapping=row["mapping"], input_for=tuple(row["input_for"].split())))
     return tuple(rows)
 
 
@@ -245,7 +248,7 @@ def chart_points(result, kinds: tuple) -> list[dict]:
             continue
         value, low, high = estimate.model_range(tolerance)
         x = pd.Timestamp(f"{estimate.period}-07-01") if len(estimate.period) == 4 else pd.Timestamp(estimate.period + "-01")
-        out.append({"id": estimate.id, "kind": estimate.kind, "argument": estimate.argument, "x": x, "y": value,
+        out.append({"id": estimate.id, "kind": estimate.kind, "label": estimate.label, "argument": estimate.argument, "x": x, "y": value,
                     "low": low, "high": high if np.isfinite(high) else None, "keys": keys_in(
                         " ".join(f"[{k}]" for k in estimate.keys)), "mapping": estimate.mapping,
                     "input": (result.scenario.preset or "") in estimate.input_for})

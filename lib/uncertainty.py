@@ -580,3 +580,30 @@ def meets(scenario: Scenario, lever_name: str, value: float, target: tuple, year
     year = None if TARGET_KEYS[key] is None else year
     metric = _metric(scenario.with_levers(**{lever_name: value}), key, year)
     return metric >= goal if op == ">=" else metric <= goal
+
+
+def applicable_value(scenario: Scenario, answer: dict, target: tuple, year: int | None = None) -> float | None:
+    """A value a control can hold that still meets the target: goal-seek's boundary moved onto the lever's step
+    grid (4 significant digits for log levers) on the side that meets the target, then checked, and moved one
+    step further if needed. None when no such value is found within 20 steps."""
+    if not answer.get("achievable") or answer.get("value") is None or answer.get("direction") not in ("<=", ">="):
+        return None
+    lever = LEVERS[answer["lever"]]
+    up = answer["direction"] == ">="
+    value = float(answer["value"])
+    for attempt in range(20):
+        if lever.log_scale and value > 0:
+            exponent = math.floor(math.log10(abs(value))) - 3
+            unit = 10.0 ** exponent
+            candidate = (math.ceil(value / unit) if up else math.floor(value / unit)) * unit
+            candidate = float(f"{candidate:.4g}")
+        else:
+            steps = (value - lever.minimum) / lever.step
+            steps = math.ceil(steps - 1e-9) if up else math.floor(steps + 1e-9)
+            candidate = float(f"{lever.minimum + steps * lever.step:.10g}")
+        candidate = lever.clamp(candidate)
+        if meets(scenario, lever.name, candidate, target, year):
+            return candidate
+        step = (abs(candidate) * 1e-3 if lever.log_scale else lever.step)
+        value = candidate + (step if up else -step)
+    return None

@@ -1,0 +1,1 @@
+"""The page: link handling, controls, caching, text and one module per view. Imported by ``app.py`` only."""

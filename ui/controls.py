@@ -1,0 +1,196 @@
+"""The controls: the preset, the rules and timing, every lever with its named bands, display choices, upload.
+
+Each control's value lives in ``st.session_state`` under its key (seeded from the link by ``ui.link``), so
+these functions only draw widgets. Basic levers sit beside the headline chart (so a lever and a chart are
+seen together, on a phone too); advanced and expert levers sit in the sidebar.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+import lib
+from lib import link
+from lib.format import compact, number
+from lib.levers import LEVERS, Lever
+from lib.scenario import NEVER, RULE_VINTAGE_CHOICES, baseline_path, source_comments
+
+from . import cache
+from .link import SAMPLE_CHOICES, apply_values, base_values
+from .text import md, with_sources
+
+COLOUR_CHOICES = {"neutral": "neutral (grey)", "capability": "more compute in green",
+                  "controls": "tighter controls in green"}
+MAX_UPLOAD_MB = 1
+
+
+# ---- named bands ------------------------------------------------------------------------------
+
+def band_text(lever: Lever, value: float) -> str:
+    """Where the value sits among the lever's named reference points (En-ROADS style)."""
+    name = lever.band(value)
+    if name:
+        return f"= {name}"
+    points = sorted(lever.reference_points)
+    below = [p for p in points if p[0] < value]
+    above = [p for p in points if p[0] > value]
+    fmt = lambda p: f"{p[1]} ({number(p[0], lever.unit)})"  # noqa: E731
+    if below and above:
+        return f"between {fmt(below[-1])} and {fmt(above[0])}"
+    if above:
+        return f"below {fmt(above[0])}"
+    if below:
+        return f"above {fmt(below[-1])}"
+    return ""
+
+
+def _format(lever: Lever):
+    return lambda x: number(x, lever.unit) if lever.unit.startswith(("USD", "FLOP")) else compact(x)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def lever_sources(preset: str) -> dict:
+    """Lever → the source comment of its value in the preset file, else in the baseline."""
+    presets = lib.list_presets()
+    comments = source_comments(baseline_path())
+    if preset in presets:
+        comments.update(source_comments(presets[preset]))
+    return comments
+
+
+def lever_widget(lever: Lever, container, sources: dict, disabled: bool = False) -> None:
+    refs = " · ".join(f"{number(v, lever.unit)} {name}" for v, name in lever.reference_points)
+    help_text = with_sources(f"{lever.help}\n\nAllowed: {lever.allowed()}. Named points: {refs}.\n\n"
+                             f"This preset's value: {sources.get(lever.name, 'see the baseline file')}")
+    label = f"{lever.label} [{lever.unit}]"
+    value = st.session_state[lever.name]
+    if lever.log_scale:
+        options = sorted(set(cache.log_options()[lever.name]) | {float(value)})
+        container.select_slider(label, options=options, key=lever.name, help=help_text, format_func=_format(lever),
+                                disabled=disabled)
+    elif lever.integer:
+        container.slider(label, int(lever.minimum), int(lever.maximum), step=int(lever.step), key=lever.name,
+                         help=help_text, disabled=disabled)
+    else:
+        decimals = max(0, -math.floor(math.log10(lever.step))) if lever.step < 1 else 0
+        container.slider(label, float(lever.minimum), float(lever.maximum), step=float(lever.step), key=lever.name,
+                         help=help_text, disabled=disabled, format=f"%.{decimals}f")
+    container.caption(md(band_text(lever, float(st.session_state[lever.name]))))
+
+
+def basic_levers(container, preset: str, vintage: str) -> None:
+    """The basic levers, grouped, in a scrolling container beside the headline chart."""
+    sources = lever_sources(preset)
+    group = None
+    for lever in LEVERS.values():
+        if lever.tier != "basic":
+            continue
+        if lever.group != group:
+            group = lever.group
+            container.markdown(f"**{md(group)}**")
+        lever_widget(lever, container, sources, disabled=lever.name == "density_threshold" and vintage == "oct-2022")
+
+
+# ---- the sidebar ------------------------------------------------------------------------------
+
+def on_preset_change() -> None:
+    st.session_state["custom"] = ""
+    st.session_state["notices"] = []
+    base = link.base_scenario(st.session_state["preset"])
+    st.session_state["scenario_notices"] = list(base.notices)
+    apply_values(base_values(base, cache.log_options()))
+
+
+def on_reset() -> None:
+    base = link.base_scenario(st.session_state["preset"], st.session_state.get("custom", ""))
+    apply_values(base_values(base, cache.log_options()))
+
+
+def on_upload() -> None:
+    st.session_state["upload_error"] = st.session_state["upload_ok"] = ""
+    file = st.session_state.get("upload")
+    if file is None:
+        return
+    try:
+        scenario = lib.load_scenario(lib.scenario.parse_scenario_text(file.getvalue(), file.name))
+        custom = link.encode_custom(scenario)
+        base = link.base_scenario(st.session_state["preset"], custom)
+    except lib.ScenarioError as exc:
+        st.session_state["upload_error"] = f"Not loaded; your current scenario is unchanged. {exc}"
+        return
+    st.session_state["custom"] = custom
+    st.session_state["scenario_notices"] = list(scenario.notices)
+    apply_values(base_values(base, cache.log_options()))
+    apply_values({name: scenario.lever(name) for name in LEVERS})
+    st.session_state["upload_ok"] = f"Loaded: {scenario.name}"
+
+
+def sidebar(base: lib.Scenario) -> dict:
+    """Preset, rules and timing, advanced and expert levers, display choices, upload. Returns display choices."""
+    sb = st.sidebar
+    sb.title("Chokepoint")
+    sb.caption("What if the US changed its AI-chip export rules? Move a lever; every chart redraws.")
+    names = cache.preset_names()
+    sb.selectbox("Preset scenario", list(names), key="preset", on_change=on_preset_change, format_func=names.get,
+                 help="Each preset is a file in scenarios/: the baseline plus a few changes, each with a source.")
+    sb.button("Reset to the preset", key="reset", on_click=on_reset, width="stretch")
+    if st.session_state.get("custom"):
+        sb.info("Using an uploaded scenario's chips and stock. Pick a preset to leave it.")
+
+    sb.subheader("Rules and timing")
+    sb.selectbox("Rule vintage", RULE_VINTAGE_CHOICES, key="rule_vintage",
+                 format_func=lambda n: "Real timeline (the rule in force each month)" if n == "timeline"
+                 else lib.RULES[n].title,
+                 help="Which rule clauses the what-if rule keeps: the real timeline, or one vintage for good.")
+    months = [str(m) for m in pd.period_range(base.start, base.horizon, freq="M")]
+    if st.session_state.get("what_if_from") not in months:
+        st.session_state["what_if_from"] = base.what_if_from
+    sb.select_slider("What-if rule applies from", options=months, key="what_if_from",
+                     help="Before this month the real rules apply; from it, the lever lines.")
+    hbm_months = [NEVER, *[str(m) for m in pd.period_range(lib.scenario.EARLIEST, lib.scenario.LATEST, freq="M")]]
+    if st.session_state.get("hbm_control_from") not in hbm_months:
+        st.session_state["hbm_control_from"] = base.hbm_control_from
+    sb.select_slider("HBM export control from", options=hbm_months, key="hbm_control_from",
+                     format_func=lambda m: "never" if m == NEVER else ("Dec 2024 (real)" if m == "2024-12" else m),
+                     help=with_sources("Standalone HBM to China is controlled from this month (89 FR 96790, Dec 2024 "
+                                       "[K9]); stacks bought before it form the stockpile, with the front-running "
+                                       "surge in the month before [K8]. 'never' keeps imports flowing."))
+    years = list(range(int(base.start[:4]), int(base.horizon[:4]) + 1))
+    if st.session_state.get("reading_year") not in years:
+        st.session_state["reading_year"] = base.reading_year
+    sb.select_slider("Reading year (gap, fleet)", options=years, key="reading_year",
+                     help="The year the headline reads the frontier gap and the fleet at.")
+
+    sources = lever_sources(st.session_state["preset"])
+    with sb.expander("Advanced levers"):
+        for lever in LEVERS.values():
+            if lever.tier == "advanced":
+                lever_widget(lever, st, sources,
+                             disabled=lever.name == "density_threshold" and st.session_state["rule_vintage"] == "oct-2022")
+    with sb.expander("Expert assumptions"):
+        for lever in LEVERS.values():
+            if lever.tier == "expert":
+                lever_widget(lever, st, sources)
+
+    sb.subheader("Display")
+    if st.session_state.get("samples") not in SAMPLE_CHOICES:
+        st.session_state["samples"] = 0
+    sb.select_slider("Monte Carlo samples (fans)", SAMPLE_CHOICES, key="samples",
+                     format_func=lambda n: "off" if n == 0 else f"{n:,}",
+                     help=f"Draw the uncertain levers this many times and show p10–p90 fans (at most "
+                          f"{cache.MAX_APP_SAMPLES:,} on this page; the CLI allows more).")
+    show_evidence = sb.toggle("Show outside estimates on the charts", value=True, key="show_evidence")
+    colours = sb.radio("Colour changes", list(COLOUR_CHOICES), key="colours", format_func=COLOUR_CHOICES.get,
+                       help="Deltas are neutral grey by default; the tool serves both sides of the debate.")
+    with sb.expander("Upload a scenario file"):
+        st.file_uploader(f"Scenario (.toml or .json, at most {MAX_UPLOAD_MB} MB)", type=["toml", "json"],
+                         key="upload", on_change=on_upload, max_upload_size=MAX_UPLOAD_MB)
+        if st.session_state.get("upload_error"):
+            st.error(md(st.session_state["upload_error"]))
+        elif st.session_state.get("upload_ok"):
+            st.success(md(st.session_state["upload_ok"]))
+    sb.caption(f"Model version {lib.MODEL_VERSION}. The address bar always holds the whole scenario.")
+    return {"show_evidence": show_evidence, "colours": colours}

@@ -1,0 +1,29 @@
+"""What the page knows of the reader's device: only whether it is a phone, from the User-Agent header.
+
+Plotly shows its toolbar all the time on touch screens (there is no hover), where it covers the plot; on
+phones the charts go without it (pinch and tap still work) and on desktops it shows on hover only.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.charts import PLOT_CONFIG
+
+PHONE_CONFIG = {**PLOT_CONFIG, "displayModeBar": False}
+
+
+def is_phone() -> bool:
+    cached = st.session_state.get("_is_phone")
+    if cached is None:
+        try:
+            agent = (st.context.headers.get("User-Agent") or "") if st.context.headers else ""
+        except Exception:  # no request context (bare runs, AppTest)
+            agent = ""
+        cached = any(word in agent for word in ("Mobile", "Android", "iPhone"))
+        st.session_state["_is_phone"] = cached
+    return cached
+
+
+def plot_config() -> dict:
+    return PHONE_CONFIG if is_phone() else PLOT_CONFIG

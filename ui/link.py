@@ -1,0 +1,95 @@
+"""The link on the page: read once when a session starts, written back after every change.
+
+Encoding and decoding live in ``lib.link``; this module only moves values between the address bar and
+``st.session_state``. Every control's value sits in the session state under the control's key, so the
+scenario can be computed before the controls are drawn.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+import lib
+from lib import link
+from lib.levers import LEVERS
+
+VIEWS = ("Projection", "Channels & domestic", "Uncertainty", "Export rule", "Compare", "Evidence", "Share & brief",
+         "Sources & assumptions", "About")
+SAMPLE_CHOICES = (0, 200, 1_000, 5_000)
+DEFAULT_VIEW = VIEWS[0]
+FIELD_KEYS = link.FIELDS
+
+
+def query_dict() -> dict:
+    params = st.query_params
+    return {key: params.get_all(key) for key in params.keys()}
+
+
+def snap(name: str, value: float, options: dict) -> float:
+    """A value as the control can hold it: whole numbers for integer levers, the step grid for linear sliders.
+    Log sliders take any value (the value joins their options)."""
+    lever = LEVERS[name]
+    if lever.integer:
+        return float(round(value))
+    if lever.log_scale:
+        return float(value)
+    steps = round((value - lever.minimum) / lever.step)
+    return float(round(lever.minimum + steps * lever.step, 10))
+
+
+def base_values(scenario: lib.Scenario, options: dict) -> dict:
+    values = {name: snap(name, scenario.lever(name), options) for name in LEVERS}
+    values.update({key: getattr(scenario, key) for key in FIELD_KEYS})
+    return values
+
+
+def apply_values(values: dict) -> None:
+    for key, value in values.items():
+        lever = LEVERS.get(key)
+        st.session_state[key] = int(value) if lever is not None and lever.integer else value
+
+
+def read_once(options: dict) -> None:
+    """On a session's first run, seed every control from the link, with a notice for each bad value."""
+    if st.session_state.get("_initialised"):
+        return
+    st.session_state["_initialised"] = True
+    try:
+        state, notices = link.parse_params(query_dict(), views=VIEWS, sample_choices=SAMPLE_CHOICES)
+    except lib.ScenarioError as exc:  # a link too long to read at all
+        state, notices = link.LinkState(), [str(exc)]
+    base = link.base_scenario(state.preset, state.custom)
+    values = base_values(base, options)
+    for name, value in state.levers:
+        snapped = snap(name, value, options)
+        if not math.isclose(snapped, value, rel_tol=1e-12, abs_tol=1e-12):
+            notices.append(f"URL parameter {name}: {value:g} is between the slider's steps; used {snapped:g}.")
+        values[name] = snapped
+    values.update(dict(state.fields))
+    st.session_state.update(preset=state.preset, custom=state.custom, view=state.view or DEFAULT_VIEW,
+                            samples=state.samples, pins=list(state.pins), notices=notices,
+                            scenario_notices=list(base.notices))
+    apply_values(values)
+
+
+def current_key() -> tuple:
+    """The scenario key of the controls' current values: only what differs from the base scenario."""
+    ss = st.session_state
+    preset, custom = ss["preset"], ss.get("custom", "")
+    base = link.base_scenario(preset, custom)
+    levers = tuple((name, float(ss[name])) for name in LEVERS if float(ss[name]) != base.lever(name))
+    fields = tuple((key, ss[key]) for key in FIELD_KEYS if ss[key] != getattr(base, key))
+    return preset, custom, levers, fields
+
+
+def write(key: tuple, view: str, samples: int, pins: list) -> str:
+    """Put the scenario, the view, the sample count and the pins in the address bar; return the query."""
+    preset, custom, levers, fields = key
+    state = link.LinkState(preset=preset, custom=custom, levers=levers, fields=fields, view=view, samples=samples,
+                           pins=tuple(pins))
+    params = link.to_params(state, default_view=DEFAULT_VIEW, default_samples=0)
+    if query_dict() != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
+        st.query_params.from_dict(params)
+    return link.to_query(state, default_view=DEFAULT_VIEW, default_samples=0)

@@ -1,0 +1,43 @@
+"""Text on the page: user text shown as plain text, our own texts with their source keys as links.
+
+Streamlit renders markdown (and ``$…$`` as LaTeX) in most elements, so any text a user supplied (a
+scenario's name or description, a chip name, a file name, an error message quoting them) passes ``md``
+first, which escapes every markdown and LaTeX character. Our own texts (lever help, catalog sources) go
+through ``with_sources``, which escapes them too and then turns ``[K19]`` into a link to the source.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lib.format import compact, delta, flop, label, number, usd  # noqa: F401  (one place for formats)
+from lib.sources import load_sources
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:@=\"'])")
+_ESCAPED_KEY = re.compile(r"\\\[(K[0-9]{1,3}[a-z]?)\\\]")
+
+
+def md(text) -> str:
+    """Plain text for a markdown element: every markdown, HTML and LaTeX character escaped; newlines kept."""
+    escaped = _SPECIAL.sub(r"\\\1", str(text))
+    return escaped.replace("\n", "  \n")
+
+
+def with_sources(text: str) -> str:
+    """Our own text with each ``[Kx]`` as a link to its source (unverified links marked)."""
+    table = load_sources()
+
+    def link(match):
+        key = match.group(1)
+        source = table.get(key)
+        if source is None:
+            return f"\\[{key}\\]"
+        mark = "" if source.verified else " (unverified link)"
+        url = source.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+        return f"[\\[{key}\\]]({url} \"{md(source.author)}{mark}\")"
+
+    return _ESCAPED_KEY.sub(link, md(text))
+
+
+def unverified_note(text: str) -> str:
+    return " · unverified figure" if "(mem)" in (text or "") else ""

@@ -1,0 +1,58 @@
+"""Channels & domestic: compute arriving by channel, China's domestic output and what binds it, and the prong
+that controls each chip on the buy list."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import charts, evidence
+from lib.explain import domestic_binding, import_constraints
+from lib.format import compact
+from lib.sources import load_sources
+
+from .. import cache
+from ..context import Page
+from ..device import plot_config
+from ..tables import sources_below, table
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def figures(key: tuple, samples: int, show_evidence: bool):
+    r = cache.result(key)
+    sources = load_sources()
+    national_fans = cache.monte_carlo(key, samples).national if samples else None
+    flows = evidence.chart_points(r, ("acquired_h100e",)) if show_evidence else None
+    national = evidence.chart_points(r, ("huawei_output", "national_output")) if show_evidence else None
+    return (charts.channels_figure(r.capability, flows, sources),
+            charts.national_figure(r.national, r.scenario.start, national, sources, national_fans))
+
+
+def render(page: Page) -> None:
+    channels, national = figures(page.key, page.samples, page.show_evidence)
+    s = page.result.summary
+    st.markdown("**Compute arriving per year, by channel [H100e]**")
+    st.plotly_chart(channels, key="chart_channels", config=plot_config(), theme=None)
+    st.caption(f"Over the horizon: licensed {compact(s['h100e_licensed_total'])} H100e "
+               f"({compact(s['arrivals_licensed_total'])} chips), smuggled {compact(s['h100e_smuggled_total'])} H100e "
+               f"({compact(s['arrivals_smuggled_total'])} chips), domestic {compact(s['h100e_domestic_total'])} H100e; "
+               f"rented abroad at the horizon {compact(s['remote_access_h100e_end'])} H100e (not owned). "
+               "Leakage acts once on the demand a rule blocks, as the best blocked chip.")
+    st.markdown("**China's domestic output per year: logic or HBM?**")
+    st.plotly_chart(national, key="chart_national", config=plot_config(), theme=None)
+    st.caption("National output each month is the smaller of what logic dies (SMIC wafers × 78 sites × yield, plus "
+               "the TSMC die bank from 2025) and HBM stacks (imports until the control, the stockpile, domestic HBM, "
+               "leaks) allow, computed from 2023 whatever the scenario's start. The actor gets the smaller of its "
+               "demand and its share. Dark: Huawei Ascend; light: all domestic.")
+    binding = domestic_binding(page.result).rename(columns={
+        "year": "Year", "output": "National output", "huawei_output": "Huawei Ascend", "HBM": "Months HBM binds",
+        "logic: SMIC + die bank": "Months logic binds (with die bank)", "logic: SMIC wafers": "Months SMIC binds",
+        "actor capped by national output [months]": "Months the actor is capped"})
+    for column in ("National output", "Huawei Ascend"):
+        binding[column] = binding[column].map(lambda x: f"{x:,.0f}")
+    table(binding, "table_binding")
+    st.markdown("**Each chip on the buy list at the what-if month: what controls it**")
+    constraints = import_constraints(page.result).rename(columns={
+        "chip": "Chip", "status": "Status", "prong": "Deciding prong", "access": "Access", "sold in the US": "Sold in the US",
+        "why": "Why", "rule": "Rule"})
+    table(constraints, "table_constraints")
+    sources_below(constraints)

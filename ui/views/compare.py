@@ -1,0 +1,75 @@
+"""Compare: pin scenarios (they travel in the link) and read every output against the reference."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, link
+from lib.compare import OUTPUT_KEYS
+from lib.format import label, number
+from lib.levers import LEVERS
+from lib.model import SUMMARY_UNITS
+
+from .. import cache
+from ..context import Page
+from ..device import plot_config
+from ..tables import table
+from ..text import md
+
+SHOWN = ("runway_months", "frontier_gap_years_reading", "h100e_years_total", "h100e_end", "h100e_inference_end",
+         "largest_run_flop_end", "inference_runway_months", "arrivals_licensed_total", "arrivals_smuggled_total",
+         "h100e_domestic_total", "remote_access_h100e_end", "spend_usd_total")
+
+
+def _pin_current(page: Page) -> None:
+    pins = st.session_state.setdefault("pins", [])
+    preset, custom, levers, fields = page.key
+    state = link.LinkState(preset=preset, custom=custom, levers=levers, fields=fields,
+                           label=f"{page.scenario.name} #{len(pins) + 1}"[:120])
+    encoded = link.encode_pin(state)
+    if encoded not in pins and len(pins) < link.MAX_PINS:
+        pins.append(encoded)
+
+
+def _clear() -> None:
+    st.session_state["pins"] = []
+
+
+def render(page: Page) -> None:
+    pins = st.session_state.setdefault("pins", [])
+    cols = st.columns([1, 1, 3])
+    cols[0].button("Pin this scenario", key="pin", on_click=_pin_current, args=(page,),
+                   disabled=len(pins) >= link.MAX_PINS)
+    cols[1].button("Clear pins", key="clear_pins", on_click=_clear)
+    cols[2].caption(f"Pin up to {link.MAX_PINS} scenarios; pins travel in the share link. Every column reads "
+                    f"against the reference, {md(page.reference_name)}.")
+    entries = [("reference", None, page.reference), ("current", page.key, page.result)]
+    for text in pins:
+        try:
+            state = link.decode_pin(text)
+        except Exception:  # a damaged pin was refused when the link was read; this is a belt and braces guard
+            continue
+        key = (state.preset, state.custom, state.levers, state.fields)
+        entries.append((state.label or "pinned", key, cache.result(key)))
+    outputs = {}
+    for name, _, result in entries:
+        outputs[name] = {label(k): number(result.summary[k], SUMMARY_UNITS.get(k, "")) for k in SHOWN}
+    frame = pd.DataFrame(outputs).reset_index().rename(columns={"index": "Output"})
+    st.markdown("**Key outputs**")
+    table(frame, "table_compare_out")
+    choice = st.selectbox("Chart this output", [k for k in OUTPUT_KEYS if k in SHOWN], key="compare_output",
+                          format_func=label)
+    values = [float(result.summary[choice]) for _, _, result in entries]
+    st.plotly_chart(charts.compare_figure([n for n, _, _ in entries], values, label(choice)), key="chart_compare",
+                    config=plot_config(), theme=None)
+    st.markdown("**Inputs that differ** (levers and scenario fields)")
+    rows = {}
+    for name, _, result in entries:
+        s = result.scenario
+        rows[name] = {"Scenario": s.name, "Rule vintage": s.rule_vintage, "What-if from": s.what_if_from,
+                      "HBM control from": s.hbm_control_from, **{lever.label: number(s.lever(n), lever.unit)
+                                                                 for n, lever in LEVERS.items()}}
+    inputs = pd.DataFrame(rows)
+    changed = inputs[inputs.nunique(axis=1) > 1] if len(entries) > 1 else inputs
+    table(changed.reset_index().rename(columns={"index": "Input"}), "table_compare_in")

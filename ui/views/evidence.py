@@ -1,0 +1,89 @@
+"""Evidence: the model against outside estimates (the hindcast), the China share, and the watchlist of what
+would settle each key assumption."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lib import charts, evidence
+from lib.evidence import meta, world_stock
+from lib.format import compact
+from lib.sources import DATA_DIR, load_sources
+
+from .. import cache
+from ..context import Page
+from ..device import plot_config
+from ..tables import sources_below, table
+from ..text import md
+
+STATUS_ORDER = {"miss": 0, "in range": 1, "not covered": 2, "input": 3, "context": 4}
+
+
+def _value(x, unit_label: str) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if isinstance(x, float) and math.isinf(x):
+        return "no upper bound"
+    if "share" in unit_label:
+        return f"{x:.1%}"
+    if "FLOP" in unit_label:
+        return f"{x:.2g}"
+    return compact(x)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def hindcast_table(key: tuple) -> pd.DataFrame:
+    return evidence.hindcast(cache.result(key))
+
+
+@st.cache_data(show_spinner=False)
+def watchlist() -> pd.DataFrame:
+    with (DATA_DIR / "watchlist.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return pd.DataFrame([{"Assumption": r["assumption"], "What would settle it": r["observable"],
+                          "Latest evidence": f"{r['latest']} ({r['latest_date']}) [{r['source']}]",
+                          "Which way it would push": r["direction"]} for r in rows])
+
+
+def render(page: Page) -> None:
+    frame = hindcast_table(page.key)
+    st.markdown(f"**Model vs evidence** — every outside estimate in this scenario's scope whose period ended "
+                f"before {md(meta()['as_of'])} (a date stored with the evidence, not today's date).")
+    counts = frame["status"].value_counts()
+    st.caption(" · ".join(f"{counts.get(s, 0)} {s}" for s in ("in range", "miss", "not covered", "input", "context")))
+    shown = frame.assign(order=frame["status"].map(STATUS_ORDER)).sort_values(["order", "period"], kind="stable")
+    rows = []
+    for row in shown.itertuples():
+        rows.append({"Estimate": row.id, "Output": row.output, "Period": row.period, "Status": row.status,
+                     "Estimate value": _value(row.estimate, row.output),
+                     "Range": f"{_value(row.low, row.output)} – {_value(row.high, row.output)}",
+                     "Model": _value(row.model, row.output),
+                     "Miss": "" if row.miss is None or (isinstance(row.miss, float) and math.isnan(row.miss))
+                     else f"{row.miss:+.0%}",
+                     "Why it misses (known)": row.reason, "Source": f"[{'] ['.join(row.source.split())}]",
+                     "How it maps": row.mapping})
+    result_frame = pd.DataFrame(rows)
+    table(result_frame, "table_hindcast")
+    sources_below(result_frame)
+    st.caption("Inputs are estimates the scenario is built from, so they are no check. Point estimates with no "
+               f"stated range are taken as ±{(meta()['point_tolerance'] - 1):.0%}. Adding an estimate is one row "
+               "in data/evidence.csv.")
+
+    if page.scenario.actor == "China (aggregate)":
+        cap = page.result.capability
+        share = np.array([h / world_stock(m) for h, m in zip(cap["h100e_training"], cap["month"])])
+        points = evidence.chart_points(page.result, ("china_share",)) if page.show_evidence else None
+        st.markdown("**China's share of the world's AI compute** (owned training H100e over a world stock of "
+                    "15M H100e in Jan 2026 growing 2.25×/yr)")
+        st.plotly_chart(charts.china_share_figure(cap["month"], share, points, load_sources()), key="chart_share",
+                        config=plot_config(), theme=None)
+
+    st.markdown("**Watchlist: what would settle each key assumption**")
+    items = watchlist()
+    table(items, "table_watchlist")
+    sources_below(items)

@@ -1,0 +1,47 @@
+"""Projection: effective compute by workload, the stockpile by chip family, the gap and inference capacity."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import charts, evidence
+from lib.sources import load_sources
+
+from .. import cache
+from ..context import Page
+from ..device import plot_config
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def figures(key: tuple, samples: int, show_evidence: bool):
+    r, ref = cache.result(key), cache.reference(key)
+    fans = cache.monte_carlo(key, samples).monthly if samples else None
+    sources = load_sources()
+    points = (lambda kinds: evidence.chart_points(r, kinds)) if show_evidence else (lambda kinds: None)
+    reference_units = ref.capability.set_index("month")["stock_units"]
+    return (charts.compute_figure(r.capability, ref.capability, fans),
+            charts.stockpile_figure(r.monthly, reference_units, points(("stock",)), sources),
+            charts.gap_figure(r.capability, ref.capability, fans, points(("frontier_gap_years",)), sources),
+            charts.tokens_figure(r.capability, ref.capability, points(("inference_demand_tokens_per_day",)), sources))
+
+
+def render(page: Page) -> None:
+    compute, stock, gap, tokens = figures(page.key, page.samples, page.show_evidence)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Effective compute, owned and rented [H100e]**")
+        st.plotly_chart(compute, key="chart_compute", config=plot_config(), theme=None)
+    with right:
+        st.markdown("**Accelerators in service by family**")
+        st.plotly_chart(stock, key="chart_stockpile", config=plot_config(), theme=None)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Years behind the frontier**")
+        st.plotly_chart(gap, key="chart_gap", config=plot_config(), theme=None)
+    with right:
+        st.markdown("**Inference: serving capacity against demand**")
+        st.plotly_chart(tokens, key="chart_tokens", config=plot_config(), theme=None)
+    st.caption("Training H100e scale with TPP, interconnect and software efficiency; inference H100e with memory "
+               "bandwidth, because decode is memory-bound (an H20 is ~0.15 H100 for training, ~1.2 for decode). "
+               "Rented compute abroad trains models but is not owned. The inference runway is the months until "
+               "the tokens to serve exceed what the owned fleet not in the largest run can serve.")

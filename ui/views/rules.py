@@ -1,0 +1,105 @@
+"""Export rule: every catalog chip against the what-if rule's lines, the table with reasons and sources, and
+a form to classify your own chip (drawn on the chart)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import lib
+from lib import charts
+from lib.format import compact
+from lib.model import rule_for_month
+from lib.rules import PRONG_LABELS, RULE_NAMES, STATUS_LABELS
+
+from .. import cache
+from ..context import Page
+from ..device import is_phone, plot_config
+from ..tables import sources_below, table
+from ..text import md
+
+
+def _form(page: Page):
+    st.markdown("**Classify your own chip** (dense throughput; halve sparse figures)")
+    with st.form("classify_form"):
+        cols = st.columns(3)
+        tpp = cols[0].number_input("TPP (dense TOPS × bit length)", min_value=0.0, max_value=1e7, value=4_800.0,
+                                   key="form_tpp")
+        area = cols[1].number_input("Die area [mm²]", min_value=1.0, max_value=1e5, value=800.0, key="form_area")
+        rule_name = cols[2].selectbox("Rule", RULE_NAMES, index=RULE_NAMES.index("jan-2026"), key="form_rule",
+                                      format_func=lambda n: "this scenario's what-if rule" if n == "custom"
+                                      else lib.RULES[n].title)
+        cols = st.columns(3)
+        interconnect = cols[0].number_input("Interconnect [GB/s] (0 = none)", min_value=0.0, max_value=1e6,
+                                            value=600.0, key="form_interconnect")
+        bandwidth = cols[1].number_input("Memory bandwidth [GB/s]", min_value=0.0, max_value=1e6, value=3_000.0,
+                                         key="form_bandwidth")
+        datacenter = cols[2].checkbox("Designed or marketed for datacenters", value=True, key="form_datacenter")
+        cols = st.columns(3)
+        sold_in_us = cols[0].checkbox("Commercially available in the US", value=True, key="form_us",
+                                      help="The Jan 2026 case-by-case window covers only chips sold in the US [K71]; "
+                                           "untick for a China-only SKU (A800, H800 or H20-like).")
+        planar = cols[1].checkbox("Made on a planar node (no performance density)", value=False, key="form_planar")
+        submitted = st.form_submit_button("Classify", key="form_submit")
+    if not submitted:
+        return st.session_state.get("form_own")
+    try:
+        chip = lib.custom_chip(tpp, None if planar else area, interconnect_gbps=interconnect,
+                               memory_bandwidth_gbps=bandwidth, datacenter=datacenter, us_commercial=sold_in_us,
+                               planar=planar)
+        rule = rule_for_month(page.scenario, page.scenario.what_if_from) if rule_name == "custom" else lib.get_rule(rule_name)
+        if rule is None:
+            rule = lib.get_rule("oct-2022")
+        got = lib.classify(chip, rule)
+    except lib.ScenarioError as exc:
+        st.error(md(str(exc)))
+        return None
+    st.session_state["form_result"] = got.status
+    own = {"tpp": got.tpp, "density": got.density, "status": got.status, "name": "your chip",
+           "text": f"{STATUS_LABELS[got.status]}{' (' + got.eccn + ')' if got.eccn else ''} under {rule.title}: "
+                   f"{got.reason}. PD = {'none (planar)' if got.density is None else f'{got.density:.2f} TPP/mm²'}."}
+    st.session_state["form_own"] = own
+    return own
+
+
+def render(page: Page) -> None:
+    scenario = page.scenario
+    table_ = cache.status_table(page.key)
+    chart_slot = st.container(key="rule_chart_slot")
+    own = _form(page)
+    rule = rule_for_month(scenario, scenario.what_if_from)
+    density = rule.density_threshold if rule is not None else None
+    with chart_slot:
+        title = rule.title if rule is not None else "no rule"
+        st.markdown(f"**Catalog chips under the rule in force from {md(scenario.what_if_from)}: {md(title)}**")
+        figure = charts.rule_figure(table_, scenario.lever("tpp_threshold"), density, own,
+                                    width_px=340 if is_phone() else 760)
+        st.plotly_chart(figure, key="chart_rule", config=plot_config(), theme=None)
+        missing_tpp = table_[table_["tpp"].isna()]["chip"].tolist()
+        notes = ["Grey strip: chips whose die area is unknown, so they have no density."]
+        if missing_tpp:
+            notes.append(f"At its left end: {', '.join(missing_tpp)} (TPP not published).")
+        unlabelled = (figure.layout.meta or {}).get("unlabelled", [])
+        if unlabelled:
+            notes.append(f"Not labelled for space (hover a point): {', '.join(unlabelled)}.")
+        st.caption(md(" ".join(notes)))
+    if own:
+        st.markdown(md(f"Your chip: {own['text']}"))
+    shown = table_.rename(columns={"chip": "Chip", "vendor": "Vendor", "origin": "Origin", "status": "Status",
+                                   "eccn": "ECCN", "prong": "Deciding prong", "reason": "Reason", "access": "Access",
+                                   "us_commercial": "Sold in the US", "china_halt": "China halt", "tpp": "TPP",
+                                   "density": "PD [TPP/mm²]", "memory_bandwidth_gbps": "Memory bandwidth [GB/s]",
+                                   "interconnect_gbps": "Interconnect [GB/s]", "training_h100e": "Training H100e",
+                                   "inference_h100e": "Inference H100e", "price_usd": "Price [USD]",
+                                   "confidence": "Confidence", "unverified": "Unverified figure", "source": "Source",
+                                   "datacenter": "Datacenter"})
+    shown["Status"] = shown["Status"].map(lambda s: STATUS_LABELS.get(s, s))
+    shown["Deciding prong"] = shown["Deciding prong"].map(lambda p: PRONG_LABELS.get(p, p))
+    table(shown, "table_rule", column_config={
+        "TPP": st.column_config.NumberColumn(format="%,.0f"), "PD [TPP/mm²]": st.column_config.NumberColumn(format="%.2f"),
+        "Training H100e": st.column_config.NumberColumn(format="%.2f"),
+        "Inference H100e": st.column_config.NumberColumn(format="%.2f"),
+        "Price [USD]": st.column_config.NumberColumn(format="$%,.0f")})
+    sources_below(shown)
+    st.caption(f"{compact(len(shown))} chips. 'Unverified figure' marks rows with a figure recalled without a source "
+               "at hand. Status names: 'licence (NAC)' is 3A090.b, or 3A090.a for a non-datacenter chip, eligible "
+               "for License Exception NAC; the model grants it at the approval share, like case-by-case review.")

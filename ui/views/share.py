@@ -1,0 +1,94 @@
+"""Share & brief: the link, downloads (CSV, JSON, TOML, a one-page PDF brief) and the diff of two links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+import streamlit as st
+
+import lib
+from lib import charts, link
+from lib.compare import diff_scenarios
+from lib.format import delta, label, number
+
+
+from ..context import Page
+from ..device import plot_config
+from ..tables import table
+from ..text import md
+
+
+def _base_url() -> str:
+    url = st.context.url or ""
+    return url.split("?")[0].rstrip("/") or "http://localhost:8501"
+
+
+def _brief(scenario, query: str) -> bytes:
+    from lib.brief import make_brief  # reportlab and matplotlib load only when a brief is asked for
+
+    return make_brief(scenario, date=dt.date.today().isoformat(), base_url=_base_url(), query=query)
+
+
+def render(page: Page) -> None:
+    scenario, result = page.scenario, page.result
+    share_link = f"{_base_url()}/?{page.query}"
+    st.markdown("**Share link** — the whole scenario is in it (preset, changed levers, pins, model version).")
+    st.code(share_link, language=None, wrap_lines=True)
+    cols = st.columns(2)
+    with cols[0]:
+        st.download_button("Monthly results (CSV)", key="dl_csv", file_name="chokepoint-monthly.csv", mime="text/csv",
+                           data=lambda: result.monthly.assign(month=result.monthly["month"].dt.strftime("%Y-%m"))
+                           .to_csv(index=False), on_click="ignore")
+        st.download_button("Summary (JSON)", key="dl_json", file_name="chokepoint-summary.json",
+                           mime="application/json", on_click="ignore",
+                           data=lambda: json.dumps({"model_version": lib.MODEL_VERSION, "summary": result.summary,
+                                                    "scenario": scenario.to_dict()}, indent=2, ensure_ascii=False))
+    with cols[1]:
+        st.download_button("Scenario file (TOML, for upload or the CLI)", key="dl_toml",
+                           file_name="chokepoint-scenario.toml", mime="application/toml",
+                           data=lambda: scenario.to_toml(), on_click="ignore")
+        st.download_button("One-page brief (PDF)", key="dl_brief", file_name="chokepoint-brief.pdf",
+                           mime="application/pdf", on_click="ignore",
+                           data=lambda: _brief(scenario, page.query),
+                           help="Made in memory on the server (reportlab and matplotlib, no browser): the claim, the "
+                                "answer with its range, changes against the reference, two charts, binding "
+                                "constraints, sources, model version, this link and today's date.")
+    st.caption("CLI: `python -m lib run chokepoint-scenario.toml --format csv` · "
+               "`python -m lib brief chokepoint-scenario.toml -o brief.pdf`")
+
+    st.divider()
+    st.markdown("**Diff two links.** Paste two share links, or one to compare with this page.")
+    first = st.text_input("Link A", key="diff_a", max_chars=link.MAX_LINK_CHARS, placeholder="https://…/?preset=…")
+    second = st.text_input("Link B (empty: this page)", key="diff_b", max_chars=link.MAX_LINK_CHARS)
+    if not first:
+        return
+    try:
+        state_a, notes_a = link.parse_params(link.split_link(first))
+        a = link.scenario_for(state_a)
+        if second:
+            state_b, notes_b = link.parse_params(link.split_link(second))
+            b = link.scenario_for(state_b)
+        else:
+            b, notes_b = scenario, []
+    except lib.ScenarioError as exc:
+        st.error(md(str(exc)))
+        return
+    for note in [*notes_a, *notes_b]:
+        st.warning(md(note))
+    report = diff_scenarios(a, b)
+    inputs = pd.DataFrame([{"Input": row["label"], "A": number(row["a"], row["unit"]) if row["unit"] else str(row["a"])[:200],
+                            "B": number(row["b"], row["unit"]) if row["unit"] else str(row["b"])[:200]}
+                           for row in report["inputs"]], columns=["Input", "A", "B"])
+    st.markdown(f"**Inputs that differ** ({len(inputs)})")
+    table(inputs, "table_diff_inputs")
+    outputs = pd.DataFrame([{"Output": label(row["key"]), "A": number(row["a"], row["unit"]),
+                             "B": number(row["b"], row["unit"]), "Change": delta(row["a"], row["b"], row["unit"])}
+                            for row in report["outputs"]])
+    st.markdown("**Every output**")
+    table(outputs, "table_diff_outputs")
+    frames = {f"A: {a.name}": lib.run(a).capability, f"B: {b.name}": lib.run(b).capability}
+    st.plotly_chart(charts.overlay_figure(frames, "largest_run_flop", "largest feasible run [FLOP] (log)", log=True),
+                    key="chart_diff", config=plot_config(), theme=None)
+

@@ -1,0 +1,111 @@
+"""Uncertainty: which levers move the answer most (uncertain assumptions and policy levers, ranked apart),
+goal-seek with an Apply that keeps its promise, and the Monte Carlo quantiles."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import lib
+from lib import charts
+from lib.format import label, number
+from lib.levers import LEVERS
+from lib.model import SUMMARY_UNITS
+from lib.uncertainty import SOLVE_LEVERS, TARGET_KEYS, TORNADO_OUTPUTS
+
+from .. import cache
+from ..context import Page
+from ..device import plot_config
+from ..link import apply_values
+from ..tables import table
+from ..text import md
+
+PROBABILITY_LABELS = {
+    "runway_under_12_months": "runway under 12 months", "runway_under_24_months": "runway under 24 months",
+    "runway_beyond_horizon": "runway beyond the horizon",
+    "frontier_gap_end_at_least_2_years": "2+ years behind at the horizon",
+    "frontier_gap_end_at_least_5_years": "5+ years behind at the horizon",
+    "frontier_gap_reading_at_least_1_year": "1+ year behind in the reading year",
+    "frontier_gap_reading_at_least_2_years": "2+ years behind in the reading year",
+}
+TARGET_LABELS = {"frontier_gap_years": "years behind the frontier (in a year)", "runway_months": "runway [months]",
+                 "h100e": "training H100e (in a year)", "h100e_training": "training H100e (in a year)",
+                 "h100e_inference": "inference H100e (in a year)", "largest_run_flop": "largest run [FLOP] (in a year)",
+                 "inference_tokens_per_day": "serving capacity [tokens/day] (in a year)"}
+
+
+def goal_message(answer: dict, target: tuple, year: int) -> str:
+    """Goal-seek's answer in words (the CLI keeps the exact names)."""
+    key, op, goal = target
+    lever = LEVERS[answer["lever"]]
+    unit = SUMMARY_UNITS.get(key, "")
+    what = f"{TARGET_LABELS.get(key, label(key)).split(' (in')[0]} {'at least' if op == '>=' else 'at most'} {goal:g}"
+    when = f" in {year}" if TARGET_KEYS[key] else ""
+    if not answer["achievable"]:
+        return (f"No value of {lever.label} from {number(lever.minimum, lever.unit)} to {number(lever.maximum, lever.unit)} "
+                f"reaches {what}{when}; the best is {number(answer['best_metric'], unit)} at "
+                f"{number(answer['best_value'], lever.unit)}.")
+    if answer["direction"] == "any":
+        return f"Every value of {lever.label} reaches {what}{when}."
+    side = "or more" if answer["direction"] == ">=" else "or less"
+    return (f"{lever.label} of {number(answer['value'], lever.unit)} {side} reaches {what}{when} "
+            f"({number(answer['metric_at_value'], unit)} there).")
+
+
+def _tornado(page: Page, output: str, kind: str, title: str) -> None:
+    frame = cache.sensitivity(page.key, output, kind)
+    unit = SUMMARY_UNITS.get(output, "")
+    st.markdown(f"**{title}** (base {md(number(frame.attrs['base'], unit))})")
+    st.plotly_chart(charts.tornado_figure(frame, "change"), key=f"chart_tornado_{kind}",
+                    config=plot_config(), theme=None)
+    shown = pd.DataFrame({"Lever": frame["label"], "Low": [number(v, LEVERS[n].unit) for n, v in
+                                                           zip(frame["lever"], frame["low_value"])],
+                          "High": [number(v, LEVERS[n].unit) for n, v in zip(frame["lever"], frame["high_value"])],
+                          "Output at low": [number(v, unit) for v in frame["output_at_low"]],
+                          "Output at high": [number(v, unit) for v in frame["output_at_high"]]})
+    table(shown, f"table_tornado_{kind}")
+
+
+def render(page: Page) -> None:
+    output = st.selectbox("Output to rank the levers by", TORNADO_OUTPUTS, key="tornado_output", format_func=label)
+    _tornado(page, output, "policy", "Policy levers, each over its plausible policy range")
+    _tornado(page, output, "uncertain", "Uncertain assumptions, each over its uncertainty range")
+
+    st.divider()
+    st.markdown("**Goal-seek.** Which lever value reaches a target? Solved by bisection, then moved onto the "
+                "slider's steps on the side that still meets the target and checked.")
+    cols = st.columns(4)
+    lever = cols[0].selectbox("Lever", SOLVE_LEVERS, key="solve_lever", format_func=label)
+    target_key = cols[1].selectbox("Target", list(TARGET_KEYS), key="solve_key",
+                                   format_func=lambda k: TARGET_LABELS.get(k, label(k)))
+    op = cols[2].selectbox("Comparison", (">=", "<="), key="solve_op", format_func={">=": "at least", "<=": "at most"}.get)
+    goal = cols[3].number_input("Value", value=3.0, key="solve_value", format="%.4g")
+    scenario = page.scenario
+    years = list(range(int(scenario.start[:4]), int(scenario.horizon[:4]) + 1))
+    year = st.select_slider("By year", options=years, value=min(max(2027, years[0]), years[-1]), key="solve_year")
+    target = (target_key, op, float(goal))
+    try:
+        answer, value = cache.goal_seek(page.key, lever, target, year)
+    except lib.ScenarioError as exc:
+        st.error(md(str(exc)))
+        answer, value = None, None
+    if answer:
+        (st.success if answer["achievable"] else st.warning)(md(goal_message(answer, target, year)))
+        if value is not None:
+            st.button(f"Apply {label(lever)} = {number(value, LEVERS[lever].unit)} to the levers", key="solve_apply",
+                      on_click=apply_values, args=({lever: value},))
+
+    st.divider()
+    if page.samples:
+        mc = cache.monte_carlo(page.key, page.samples)
+        st.markdown(f"**Monte Carlo: {mc.samples:,} draws of the uncertain levers (seed {mc.seed})**")
+        rows = [{"Output": label(k), "p10": number(q["p10"], SUMMARY_UNITS.get(k, "")),
+                 "p50": number(q["p50"], SUMMARY_UNITS.get(k, "")), "p90": number(q["p90"], SUMMARY_UNITS.get(k, ""))}
+                for k, q in mc.summary.items()]
+        table(pd.DataFrame(rows), "table_mc")
+        probabilities = pd.DataFrame([{"Event": PROBABILITY_LABELS.get(k, label(k)), "Probability": f"{v:.0%}"}
+                                      for k, v in mc.probabilities.items()])
+        table(probabilities, "table_probabilities")
+    else:
+        st.info("Monte Carlo fans are off: pick a sample count in the sidebar to see fans and probabilities. "
+                "The headline's range always uses a small Monte Carlo.")

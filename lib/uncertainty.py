@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import capability as cap
 from .catalog import DIE_SITES_PER_WAFER
 from .errors import ScenarioError, suggest
 from .gate import excerpt, parse_number

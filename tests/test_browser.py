@@ -1,17 +1,23 @@
-"""Real-browser flows in headless Debian chromium (never `playwright install`).
+"""Real-browser flows in headless Debian chromium at 1280 and 390 px (never `playwright install`).
 
 Without chromium these skip locally and fail in CI (REQUIRE_BROWSER=1).
 """
 
 import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
-from browser_support import CHART_DATA_JS, charts_drawn, chromium_path, launch, serve
+import lib
+from browser_support import CHART_DATA_JS, DESKTOP, PHONE, charts_drawn, chromium_path, launch, serve
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+INTERNAL = re.compile(r"\b(" + "|".join(sorted((k for k in {*lib.SUMMARY_KEYS, *lib.LEVERS} if "_" in k),
+                                               key=len, reverse=True)) + r")\b")
 pytestmark = pytest.mark.browser
 
 if chromium_path() is None:
@@ -20,6 +26,7 @@ if chromium_path() is None:
     pytest.skip("chromium not installed", allow_module_level=True)
 
 sync_api = pytest.importorskip("playwright.sync_api")
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 
 @pytest.fixture(scope="module")
@@ -36,33 +43,71 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+def new_page(browser, kind="desktop"):
+    context = browser.new_context(accept_downloads=True, **WIDTHS[kind])
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.errors = errors
+    return context, page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = new_page(browser)
     yield page
     context.close()
+
+
+def box(locator):
+    return locator.bounding_box()
 
 
 def metric_values(page):
     return page.get_by_test_id("stMetricValue").all_inner_texts()
 
 
-def test_open_and_see_charts(server, page):
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+def test_first_screen_tells_the_story(server, browser, kind):
+    context, page = new_page(browser, kind)
     page.goto(server)
-    charts_drawn(page, 3)
-    assert page.get_by_test_id("stMetricValue").first.inner_text() == "19 months"
+    charts_drawn(page, 1)
+    height = WIDTHS[kind]["viewport"]["height"]
+    claim = page.get_by_text("continue enhancing ERNIE", exact=False).first
+    answer = page.get_by_text("the planned run fits for", exact=False).first
+    chart = page.locator(".js-plotly-plot").first
+    for element in (claim, answer):
+        assert element.is_visible() and box(element)["y"] + box(element)["height"] <= height
+    assert box(chart)["y"] < height * 0.8  # the headline chart opens the page, above the fold
+    # The reference is always drawn.
+    names = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")
+    assert "reference" in names and "largest feasible run" in names
+    # A lever and the chart are seen together: the first lever is within one screen of the chart's top.
+    slider = page.locator(".st-key-levers_box").get_by_role("slider").first
+    assert box(slider)["y"] - box(chart)["y"] < height
+    # No internal key names in what a reader sees.
+    text = page.evaluate("() => document.body.innerText")
+    assert not INTERNAL.findall(text), INTERNAL.findall(text)[:5]
+    # No chart toolbar over any heading.
+    covered = page.evaluate("""() => {
+        const bars = Array.from(document.querySelectorAll('.modebar')).filter(m => getComputedStyle(m).display !== 'none'
+            && parseFloat(getComputedStyle(m.querySelector('.modebar-group') || m).opacity) > 0);
+        const heads = Array.from(document.querySelectorAll('[data-testid=stMarkdownContainer]'));
+        const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+        return bars.some(m => heads.some(h => hit(m.getBoundingClientRect(), h.getBoundingClientRect())));
+    }""")
+    assert not covered
+    if kind == "phone":
+        assert page.locator(".modebar").count() == 0  # touch screens: no toolbar over the plot
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "desktop-1280x800.png"), full_page=False)
+    page.screenshot(path=str(ARTIFACTS / f"{kind}-first-screen.png"), full_page=False)
     assert page.errors == []
+    context.close()
 
 
 def test_keyboard_slider_updates_url_and_charts_and_reload_restores(server, page):
     page.goto(server)
-    charts_drawn(page, 3)
+    charts_drawn(page, 1)
     before_charts = page.evaluate(CHART_DATA_JS)
     before_metrics = metric_values(page)
     slider = page.get_by_role("slider", name=re.compile("^Leakage"))
@@ -76,9 +121,9 @@ def test_keyboard_slider_updates_url_and_charts_and_reload_restores(server, page
                            ".map(e => e.innerText).join() !== b.join()", arg=before_metrics, timeout=20_000)
     after = metric_values(page)
     url = page.url
-    assert "v=1.0" in url and "preset=baidu-2023" in url
+    assert "v=2.0" in url and "preset=baidu-2023" in url
     page.goto(url)
-    charts_drawn(page, 3)
+    charts_drawn(page, 1)
     page.wait_for_function("(m) => Array.from(document.querySelectorAll('[data-testid=stMetricValue]'))"
                            ".map(e => e.innerText).join() === m.join()", arg=after, timeout=20_000)
     assert page.errors == []
@@ -86,27 +131,49 @@ def test_keyboard_slider_updates_url_and_charts_and_reload_restores(server, page
 
 def test_bad_link_shows_notice(server, page):
     page.goto(f"{server}/?leakage=lots&tpp_threshold=2300")
-    charts_drawn(page, 3)
-    assert page.get_by_text("'leakage': 'lots' is not a number").is_visible()
-    assert page.errors == []
-
-
-def test_phone_width_screenshot(server, browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server)
-    charts_drawn(page, 3)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "phone-390.png"), full_page=False)
-    assert errors == []
-    context.close()
-
-
-def test_export_rule_view_in_browser(server, page):
-    page.goto(f"{server}/?view=Export+rule")
     charts_drawn(page, 1)
-    assert page.get_by_text("Classify your own chip").is_visible()
-    page.screenshot(path=str(ARTIFACTS / "export-rule.png"), full_page=False)
+    assert page.get_by_text("leakage: 'lots' is not a number", exact=False).first.is_visible()
     assert page.errors == []
+
+
+def test_brief_downloads_with_the_headline_figures(server, page, tmp_path):
+    page.goto(f"{server}/?view={quote('Share & brief')}")
+    charts_drawn(page, 1)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="One-page brief (PDF)").first.click()
+    path = tmp_path / "brief.pdf"
+    info.value.save_as(path)
+    assert path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+        s = lib.run(lib.load_scenario("baidu-2023")).summary
+        assert f"{s['runway_months']} months" in text and f"{s['frontier_gap_years_reading']:.1f} years" in text
+        assert "Model version 2.0" in text and "preset=baidu-2023" in text
+    assert page.errors == []
+
+
+def test_diff_of_two_links_shows_the_changed_lever(server, page):
+    page.goto(f"{server}/?view={quote('Share & brief')}")
+    charts_drawn(page, 1)
+    field = page.get_by_label("Link A")
+    field.fill(f"{server}/?preset=baidu-2023&leakage=0.3")
+    field.press("Enter")
+    page.get_by_text("Inputs that differ (1)").wait_for(timeout=20_000)
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.wait_for(timeout=20_000)
+    assert page.locator(".js-plotly-plot").count() >= 2  # the overlay of A and B on the main chart
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("kind", ["desktop", "phone"])
+@pytest.mark.parametrize("view", ["Export rule", "Channels & domestic", "Evidence"])
+def test_views_render_without_errors(server, browser, kind, view):
+    context, page = new_page(browser, kind)
+    page.goto(f"{server}/?view={quote(view)}")
+    charts_drawn(page, 2)
+    text = page.evaluate("() => document.body.innerText")
+    assert not INTERNAL.findall(text), INTERNAL.findall(text)[:5]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{kind}-{view.split()[0].lower()}.png"), full_page=False)
+    assert page.errors == []
+    context.close()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from lib.format import compact, delta, flop, label, number, usd  # noqa: F401  (one place for formats)
 from lib.sources import load_sources
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:@=\"'])")

@@ -12,7 +12,7 @@ from lib.sources import load_sources
 
 from .. import cache
 from ..context import Page
-from ..device import plot_config
+from ..device import show_chart
 from ..tables import sources_below, table
 
 
@@ -31,14 +31,14 @@ def render(page: Page) -> None:
     channels, national = figures(page.key, page.samples, page.show_evidence)
     s = page.result.summary
     st.markdown("**Compute arriving per year, by channel [H100e]**")
-    st.plotly_chart(channels, key="chart_channels", config=plot_config(), theme=None)
+    show_chart(channels, "chart_channels")
     st.caption(f"Over the horizon: licensed {compact(s['h100e_licensed_total'])} H100e "
                f"({compact(s['arrivals_licensed_total'])} chips), smuggled {compact(s['h100e_smuggled_total'])} H100e "
                f"({compact(s['arrivals_smuggled_total'])} chips), domestic {compact(s['h100e_domestic_total'])} H100e; "
                f"rented abroad at the horizon {compact(s['remote_access_h100e_end'])} H100e (not owned). "
                "Leakage acts once on the demand a rule blocks, as the best blocked chip.")
     st.markdown("**China's domestic output per year: logic or HBM?**")
-    st.plotly_chart(national, key="chart_national", config=plot_config(), theme=None)
+    show_chart(national, "chart_national")
     st.caption("National output each month is the smaller of what logic dies (SMIC wafers × 78 sites × yield, plus "
                "the TSMC die bank from 2025) and HBM stacks (imports until the control, the stockpile, domestic HBM, "
                "leaks) allow, computed from 2023 whatever the scenario's start. The actor gets the smaller of its "

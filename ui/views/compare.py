@@ -13,7 +13,7 @@ from lib.model import SUMMARY_UNITS
 
 from .. import cache
 from ..context import Page
-from ..device import plot_config
+from ..device import show_chart
 from ..tables import table
 from ..text import md
 
@@ -61,8 +61,7 @@ def render(page: Page) -> None:
     choice = st.selectbox("Chart this output", [k for k in OUTPUT_KEYS if k in SHOWN], key="compare_output",
                           format_func=label)
     values = [float(result.summary[choice]) for _, _, result in entries]
-    st.plotly_chart(charts.compare_figure([n for n, _, _ in entries], values, label(choice)), key="chart_compare",
-                    config=plot_config(), theme=None)
+    show_chart(charts.compare_figure([n for n, _, _ in entries], values, label(choice)), "chart_compare")
     st.markdown("**Inputs that differ** (levers and scenario fields)")
     rows = {}
     for name, _, result in entries:

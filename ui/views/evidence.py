@@ -17,7 +17,7 @@ from lib.sources import DATA_DIR, load_sources
 
 from .. import cache
 from ..context import Page
-from ..device import plot_config
+from ..device import show_chart
 from ..tables import sources_below, table
 from ..text import md
 
@@ -80,8 +80,7 @@ def render(page: Page) -> None:
         points = evidence.chart_points(page.result, ("china_share",)) if page.show_evidence else None
         st.markdown("**China's share of the world's AI compute** (owned training H100e over a world stock of "
                     "15M H100e in Jan 2026 growing 2.25×/yr)")
-        st.plotly_chart(charts.china_share_figure(cap["month"], share, points, load_sources()), key="chart_share",
-                        config=plot_config(), theme=None)
+        show_chart(charts.china_share_figure(cap["month"], share, points, load_sources()), "chart_share")
 
     st.markdown("**Watchlist: what would settle each key assumption**")
     items = watchlist()

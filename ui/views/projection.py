@@ -9,7 +9,7 @@ from lib.sources import load_sources
 
 from .. import cache
 from ..context import Page
-from ..device import plot_config
+from ..device import show_chart
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -30,17 +30,17 @@ def render(page: Page) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Effective compute, owned and rented [H100e]**")
-        st.plotly_chart(compute, key="chart_compute", config=plot_config(), theme=None)
+        show_chart(compute, "chart_compute")
     with right:
         st.markdown("**Accelerators in service by family**")
-        st.plotly_chart(stock, key="chart_stockpile", config=plot_config(), theme=None)
+        show_chart(stock, "chart_stockpile")
     left, right = st.columns(2)
     with left:
         st.markdown("**Years behind the frontier**")
-        st.plotly_chart(gap, key="chart_gap", config=plot_config(), theme=None)
+        show_chart(gap, "chart_gap")
     with right:
         st.markdown("**Inference: serving capacity against demand**")
-        st.plotly_chart(tokens, key="chart_tokens", config=plot_config(), theme=None)
+        show_chart(tokens, "chart_tokens")
     st.caption("Training H100e scale with TPP, interconnect and software efficiency; inference H100e with memory "
                "bandwidth, because decode is memory-bound (an H20 is ~0.15 H100 for training, ~1.2 for decode). "
                "Rented compute abroad trains models but is not owned. The inference runway is the months until "

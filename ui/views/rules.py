@@ -13,7 +13,7 @@ from lib.rules import PRONG_LABELS, RULE_NAMES, STATUS_LABELS
 
 from .. import cache
 from ..context import Page
-from ..device import is_phone, plot_config
+from ..device import is_phone, show_chart
 from ..tables import sources_below, table
 from ..text import md
 
@@ -73,7 +73,7 @@ def render(page: Page) -> None:
         st.markdown(f"**Catalog chips under the rule in force from {md(scenario.what_if_from)}: {md(title)}**")
         figure = charts.rule_figure(table_, scenario.lever("tpp_threshold"), density, own,
                                     width_px=340 if is_phone() else 760)
-        st.plotly_chart(figure, key="chart_rule", config=plot_config(), theme=None)
+        show_chart(figure, "chart_rule")
         missing_tpp = table_[table_["tpp"].isna()]["chip"].tolist()
         notes = ["Grey strip: chips whose die area is unknown, so they have no density."]
         if missing_tpp:

@@ -15,7 +15,7 @@ from lib.format import delta, label, number
 
 
 from ..context import Page
-from ..device import plot_config
+from ..device import show_chart
 from ..tables import table
 from ..text import md
 
@@ -89,6 +89,6 @@ def render(page: Page) -> None:
     st.markdown("**Every output**")
     table(outputs, "table_diff_outputs")
     frames = {f"A: {a.name}": lib.run(a).capability, f"B: {b.name}": lib.run(b).capability}
-    st.plotly_chart(charts.overlay_figure(frames, "largest_run_flop", "largest feasible run [FLOP] (log)", log=True),
-                    key="chart_diff", config=plot_config(), theme=None)
+    show_chart(charts.overlay_figure(frames, "largest_run_flop", "largest feasible run [FLOP] (log)", log=True),
+               "chart_diff")
 

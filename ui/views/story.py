@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib import charts
 from lib.explain import why_unchanged
 from lib.format import SUMMARY_LABELS, compact, delta, number
 from lib.model import SUMMARY_UNITS
 
 from .. import cache, controls
-from ..device import plot_config
+from ..device import show_chart
 from ..context import Page
 from ..text import md, with_sources
 
@@ -51,7 +50,7 @@ def render(page: Page, vintage: str) -> None:
     with chart_column:
         st.markdown("**Training runs: what the fleet can train vs the planned run and the frontier**")
         figure = cache.headline_figure(page.key, page.samples, page.show_evidence, 380)
-        st.plotly_chart(figure, key="chart_headline", config=plot_config(), theme=None)
+        show_chart(figure, "chart_headline")
     with lever_column:
         st.markdown("**Levers**")
         box = st.container(height=430, border=False, key="levers_box")

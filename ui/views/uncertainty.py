@@ -15,7 +15,7 @@ from lib.uncertainty import SOLVE_LEVERS, TARGET_KEYS, TORNADO_OUTPUTS
 
 from .. import cache
 from ..context import Page
-from ..device import plot_config
+from ..device import show_chart
 from ..link import apply_values
 from ..tables import table
 from ..text import md
@@ -56,8 +56,7 @@ def _tornado(page: Page, output: str, kind: str, title: str) -> None:
     frame = cache.sensitivity(page.key, output, kind)
     unit = SUMMARY_UNITS.get(output, "")
     st.markdown(f"**{title}** (base {md(number(frame.attrs['base'], unit))})")
-    st.plotly_chart(charts.tornado_figure(frame, "change"), key=f"chart_tornado_{kind}",
-                    config=plot_config(), theme=None)
+    show_chart(charts.tornado_figure(frame, "change"), f"chart_tornado_{kind}")
     shown = pd.DataFrame({"Lever": frame["label"], "Low": [number(v, LEVERS[n].unit) for n, v in
                                                            zip(frame["lever"], frame["low_value"])],
                           "High": [number(v, LEVERS[n].unit) for n, v in zip(frame["lever"], frame["high_value"])],

@@ -1,8 +1,12 @@
 """Bounded loopback load test: N headless browser sessions move sliders for a fixed time.
 
-Run: `.venv/bin/python bench/load.py [--sessions 20] [--seconds 60]`. The server listens on 127.0.0.1 only and
-every loop is bounded in count and time. Reports errors (zero expected), update-latency percentiles and the
-server's memory during and after the sessions; writes bench/results/load.json. Exit 1 if any error occurred.
+Run: `.venv/bin/python bench/load.py [--sessions 20] [--seconds 60] [--proxy N] [--samples K]`. The server listens
+on 127.0.0.1 only and every loop is bounded in count and time. Reports errors (zero expected), update-latency
+percentiles and the server's memory during and after the sessions; writes bench/results/load.json. Exit 1 if any
+error occurred.
+
+--proxy N: N app processes behind nginx (deploy/run_local.py) instead of one server; memory is then the summed RSS
+of all app processes, and of nginx's. --samples K: open the page with ?samples=K, so every update runs Monte Carlo.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from contextlib import contextmanager  # noqa: E402
 
 from browser_support import CHROMIUM_ARGS, chromium_path, serve  # noqa: E402
 from run import KEY_JS, READ_JS, rss_mib, wait_js  # noqa: E402
@@ -72,16 +78,33 @@ async def session(browser, url: str, index: int, clock: dict, ready: list, go: a
         await context.close()
 
 
-async def main_async(sessions: int, seconds: float) -> dict:
+@contextmanager
+def server(proxy: int):
+    """(url, app RSS [MiB] function, {apps, nginx} RSS function): one `streamlit run`, or N behind nginx (summed)."""
+    if not proxy:
+        with serve(ROOT / "app.py") as (url, proc):
+            yield url, lambda: rss_mib(proc.pid), lambda: {}
+        return
+    sys.path.insert(0, str(ROOT / "deploy"))
+    from run_local import cluster
+
+    with cluster(processes=proxy) as state:
+        yield state.url, lambda: state.rss_mib()["apps"], state.rss_mib
+
+
+async def main_async(sessions: int, seconds: float, proxy: int = 0, samples: int | None = None) -> dict:
     from playwright.async_api import async_playwright
 
     latencies: list = []
     errors: list = []
     memory: list = []
-    with serve(ROOT / "app.py") as (url, proc):
+    proxy_memory: list = []
+    with server(proxy) as (url, app_rss, all_rss):
+        if samples is not None:
+            url = f"{url}/?samples={samples}"
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-            idle = rss_mib(proc.pid)
+            idle = app_rss()
             clock = {"stop_at": float("inf")}
             ready: list = []
             go = asyncio.Event()
@@ -90,42 +113,63 @@ async def main_async(sessions: int, seconds: float) -> dict:
             load_deadline = time.monotonic() + 300
             while len(ready) < sessions and time.monotonic() < load_deadline:
                 await asyncio.sleep(0.5)
-            loaded = rss_mib(proc.pid)
+            loaded = app_rss()
             clock["stop_at"] = time.monotonic() + seconds
             go.set()
             while not all(t.done() for t in tasks):
-                memory.append(rss_mib(proc.pid))
+                memory.append(app_rss())
+                proxy_memory.append(all_rss())
                 await asyncio.sleep(1)
             await asyncio.gather(*tasks)
             await browser.close()
         await asyncio.sleep(3)
-        after = rss_mib(proc.pid)
+        after = app_rss()
     lat = sorted(latencies)
     pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")  # noqa: E731
-    return {"sessions": sessions, "seconds": seconds, "updates": len(lat), "errors": errors,
-            "latency_ms": {"p50": pct(0.5), "p95": pct(0.95), "max": lat[-1] if lat else None,
-                           "mean": statistics.fmean(lat) if lat else None},
-            "rss_mib": {"idle": idle, "all_loaded": loaded, "peak_during": max(memory) if memory else None,
-                        "after": after}}
+    result = {"sessions": sessions, "seconds": seconds, "updates": len(lat), "errors": errors,
+              "latency_ms": {"p50": pct(0.5), "p95": pct(0.95), "max": lat[-1] if lat else None,
+                             "mean": statistics.fmean(lat) if lat else None},
+              "rss_mib": {"idle": idle, "all_loaded": loaded, "peak_during": max(memory) if memory else None,
+                          "after": after}}
+    if proxy:  # rss_mib is then the summed RSS of the N app processes
+        nginx = [m["nginx"] for m in proxy_memory if m]
+        total = [m["apps"] + m["nginx"] for m in proxy_memory if m]
+        result.update(proxy_processes=proxy, nginx_rss_mib_peak=max(nginx) if nginx else None,
+                      apps_and_nginx_rss_mib_peak=max(total) if total else None)
+    if samples is not None:
+        result["samples"] = samples
+    return result
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--proxy", type=int, default=0, metavar="N",
+                        help="N app processes behind nginx (deploy/run_local.py) instead of one server")
+    parser.add_argument("--samples", type=int, default=None, metavar="K",
+                        help="open the page with ?samples=K so Monte Carlo runs on every update")
     args = parser.parse_args()
     if not (1 <= args.sessions <= 50 and 1 <= args.seconds <= 600):
         print("error: --sessions must be 1 to 50 and --seconds 1 to 600", file=sys.stderr)
         return 2
-    result = asyncio.run(main_async(args.sessions, args.seconds))
+    if not (0 <= args.proxy <= 16 and (args.samples is None or 0 <= args.samples <= 100_000)):
+        print("error: --proxy must be 0 to 16 and --samples 0 to 100000", file=sys.stderr)
+        return 2
+    result = asyncio.run(main_async(args.sessions, args.seconds, args.proxy, args.samples))
     (ROOT / "bench" / "results").mkdir(exist_ok=True)
     (ROOT / "bench" / "results" / "load.json").write_text(json.dumps(result, indent=2))
     lat, rss = result["latency_ms"], result["rss_mib"]
     fmt = lambda x: "n/a" if x is None or x != x else f"{x:.0f}"  # noqa: E731
-    print(f"{result['sessions']} sessions × {result['seconds']:.0f} s: {result['updates']} updates, "
+    where = f"{args.proxy} processes behind nginx" if args.proxy else "one server"
+    what = f", samples={args.samples}" if args.samples is not None else ""
+    servers = f"{args.proxy} app processes' summed RSS" if args.proxy else "server RSS"
+    print(f"{result['sessions']} sessions × {result['seconds']:.0f} s ({where}{what}): {result['updates']} updates, "
           f"{len(result['errors'])} errors; update latency p50 {fmt(lat['p50'])} ms, p95 {fmt(lat['p95'])} ms, "
-          f"max {fmt(lat['max'])} ms; server RSS idle {fmt(rss['idle'])} MiB, all loaded {fmt(rss['all_loaded'])} MiB, "
-          f"peak {fmt(rss['peak_during'])} MiB, after {fmt(rss['after'])} MiB")
+          f"max {fmt(lat['max'])} ms; {servers} idle {fmt(rss['idle'])} MiB, all loaded {fmt(rss['all_loaded'])} MiB, "
+          f"peak {fmt(rss['peak_during'])} MiB, after {fmt(rss['after'])} MiB"
+          + (f"; nginx RSS peak {fmt(result['nginx_rss_mib_peak'])} MiB, apps + nginx peak "
+             f"{fmt(result['apps_and_nginx_rss_mib_peak'])} MiB" if args.proxy else ""))
     for error in result["errors"][:20]:
         print("  " + error)
     return 1 if result["errors"] or not result["updates"] else 0

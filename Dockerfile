@@ -7,7 +7,9 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt && useradd --create-home --uid 10001 chokepoint
 COPY --chown=chokepoint:chokepoint app.py ./
 COPY --chown=chokepoint:chokepoint lib ./lib
+COPY --chown=chokepoint:chokepoint ui ./ui
 COPY --chown=chokepoint:chokepoint scenarios ./scenarios
+COPY --chown=chokepoint:chokepoint data ./data
 COPY --chown=chokepoint:chokepoint .streamlit ./.streamlit
 USER chokepoint
 EXPOSE 8501

@@ -25,6 +25,7 @@ import lib  # noqa: E402
 from lib.uncertainty import run_monte_carlo  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
+CHARTS = 5  # the default page: the headline chart and the Projection view's four
 BARE = ROOT / "bench" / "bare_app.py"
 
 
@@ -44,11 +45,19 @@ def time_calls(fn, n: int, warmup: int = 2) -> dict:
 
 
 def bench_model() -> dict:
+    from lib.brief import make_brief
+
     scenario = lib.load_scenario("baidu-2023")
+    china = lib.load_scenario("china-2026")
     return {
         "lib.run [ms]": time_calls(lambda: lib.run(scenario), 200),
+        "lib.run, china-2026 [ms]": time_calls(lambda: lib.run(china), 200),
         "run_monte_carlo 10,000 samples [ms]": time_calls(lambda: run_monte_carlo(scenario, samples=10_000, seed=0), 15),
-        "tornado [ms]": time_calls(lambda: lib.uncertainty.tornado(scenario, "h100e_end"), 30),
+        "run_monte_carlo 300 samples (headline range) [ms]": time_calls(
+            lambda: run_monte_carlo(scenario, samples=300, seed=0), 30),
+        "tornado, uncertain levers [ms]": time_calls(lambda: lib.uncertainty.tornado(scenario, "h100e_end"), 30),
+        "tornado, policy levers [ms]": time_calls(lambda: lib.uncertainty.tornado(scenario, "h100e_end", "policy"), 10),
+        "brief PDF [ms]": time_calls(lambda: make_brief(scenario, date="2026-01-01"), 5, warmup=1),
     }
 
 
@@ -123,7 +132,7 @@ def bench_browser(app: Path, slider_name: str, presses: int, sessions: int = 0) 
             page.goto(url)
             charts_drawn(page, 1, 60_000)
             nav.append((time.perf_counter() - t) * 1000)
-            charts_drawn(page, 3, 60_000)
+            charts_drawn(page, CHARTS, 60_000)
             page.wait_for_load_state("networkidle")
             weights.append(sum(sizes))
             context.close()
@@ -132,7 +141,7 @@ def bench_browser(app: Path, slider_name: str, presses: int, sessions: int = 0) 
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         page.goto(url)
-        charts_drawn(page, 3, 60_000)
+        charts_drawn(page, CHARTS, 60_000)
         slider = page.get_by_role("slider", name=re.compile(slider_name))
         slider.focus()
         times = []
@@ -152,7 +161,7 @@ def bench_browser(app: Path, slider_name: str, presses: int, sessions: int = 0) 
                 c = browser.new_context(viewport={"width": 1280, "height": 800})
                 pg = c.new_page()
                 pg.goto(url)
-                charts_drawn(pg, 3, 60_000)
+                charts_drawn(pg, CHARTS, 60_000)
                 contexts.append(c)
             time.sleep(2)
             many = rss_mib(proc.pid)

@@ -182,6 +182,27 @@ def channels_figure(cap: pd.DataFrame, evidence: list | None = None, sources: di
     return _figure(traces, "H100e arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y")
 
 
+def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None = None,
+                 sources: dict | None = None) -> go.Figure:
+    """Chips arriving per year by channel, stacked bars, with licensed H20s marked; estimates as points [chips/yr]."""
+    frame = cap.assign(year=cap["month"].dt.year)
+    columns = (("arrivals_licensed", "licensed", "licensed"), ("arrivals_smuggled", "smuggled", "smuggled"),
+               ("arrivals_domestic", "domestic", "domestic"), ("arrivals_ordered", "ordered", "ordered"))
+    yearly = frame.groupby("year")[[c for c, _, _ in columns]].sum()
+    x = [pd.Timestamp(f"{y}-07-01") for y in yearly.index]
+    traces = [dict(type="bar", x=x, y=yearly[c].to_numpy(), name=name, marker=dict(color=CHANNEL_COLORS[key]),
+                   hovertemplate="%{y:,.0f} chips") for c, name, key in columns]
+    h20 = monthly[monthly["chip"] == "H20"]
+    if not h20.empty and h20["arrivals_licensed"].sum() > 0:
+        per_year = h20.groupby(h20["month"].dt.year)["arrivals_licensed"].sum().reindex(yearly.index, fill_value=0)
+        traces.append(dict(type="scatter", x=x, y=per_year.to_numpy(), mode="markers", name="of which licensed H20",
+                           marker=dict(symbol="line-ew-open", size=18, color="#1b5e20", line=dict(width=3)),
+                           hovertemplate="%{y:,.0f} H20"))
+    if evidence:
+        traces += evidence_traces(evidence, sources or {})
+    return _figure(traces, "chips arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y")
+
+
 def stockpile_figure(monthly: pd.DataFrame, reference_units: pd.Series | None, evidence: list | None = None,
                      sources: dict | None = None) -> go.Figure:
     """Chips in service by family, stacked, with the reference's total dashed [chips]."""

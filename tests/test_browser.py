@@ -72,12 +72,16 @@ def test_first_screen_tells_the_story(server, browser, kind):
     context, page = new_page(browser, kind)
     page.goto(server)
     charts_drawn(page, 1)
+    page.get_by_test_id("stMetricValue").first.wait_for(timeout=30_000)   # the whole first run has arrived
+    page.locator(".st-key-levers_box").get_by_role("slider").first.wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
     height = WIDTHS[kind]["viewport"]["height"]
     claim = page.get_by_text("continue enhancing ERNIE", exact=False).first
     answer = page.get_by_text("the planned run fits for", exact=False).first
     chart = page.locator(".js-plotly-plot").first
     for element in (claim, answer):
-        assert element.is_visible() and box(element)["y"] + box(element)["height"] <= height
+        assert element.is_visible(), kind
+        assert box(element)["y"] + box(element)["height"] <= height, (kind, box(element))
     assert box(chart)["y"] < height * 0.8  # the headline chart opens the page, above the fold
     # The reference is always drawn.
     names = page.evaluate("() => document.querySelector('.js-plotly-plot').data.map(t => t.name)")

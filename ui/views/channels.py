@@ -22,13 +22,15 @@ def figures(key: tuple, samples: int, show_evidence: bool):
     sources = load_sources()
     national_fans = cache.monte_carlo(key, samples).national if samples else None
     flows = evidence.chart_points(r, ("acquired_h100e",)) if show_evidence else None
+    chips = evidence.chart_points(r, ("arrivals_smuggled", "arrivals_licensed")) if show_evidence else None
     national = evidence.chart_points(r, ("huawei_output", "national_output")) if show_evidence else None
     return (charts.channels_figure(r.capability, flows, sources),
+            charts.chips_figure(r.capability, r.monthly, chips, sources),
             charts.national_figure(r.national, r.scenario.start, national, sources, national_fans))
 
 
 def render(page: Page) -> None:
-    channels, national = figures(page.key, page.samples, page.show_evidence)
+    channels, chips, national = figures(page.key, page.samples, page.show_evidence)
     s = page.result.summary
     st.markdown("**Compute arriving per year, by channel [H100e]**")
     show_chart(channels, "chart_channels")
@@ -37,6 +39,8 @@ def render(page: Page) -> None:
                f"({compact(s['arrivals_smuggled_total'])} chips), domestic {compact(s['h100e_domestic_total'])} H100e; "
                f"rented abroad at the horizon {compact(s['remote_access_h100e_end'])} H100e (not owned). "
                "Leakage acts once on the demand a rule blocks, as the best blocked chip.")
+    st.markdown("**Chips arriving per year, by channel**")
+    show_chart(chips, "chart_chips")
     st.markdown("**China's domestic output per year: logic or HBM?**")
     show_chart(national, "chart_national")
     st.caption("National output each month is the smaller of what logic dies (SMIC wafers × 78 sites × yield, plus "

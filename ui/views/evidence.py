@@ -3,7 +3,6 @@ would settle each key assumption."""
 
 from __future__ import annotations
 
-import csv
 import math
 
 import numpy as np
@@ -13,13 +12,13 @@ import streamlit as st
 from lib import charts, evidence
 from lib.evidence import meta, world_stock
 from lib.format import compact
-from lib.sources import DATA_DIR, load_sources
+from lib.sources import load_sources
 
 from .. import cache
 from ..context import Page
 from ..device import show_chart
 from ..tables import sources_below, table
-from ..text import md
+from ..text import md, with_sources
 
 STATUS_ORDER = {"miss": 0, "in range": 1, "not covered": 2, "input": 3, "context": 4}
 
@@ -39,15 +38,6 @@ def _value(x, unit_label: str) -> str:
 @st.cache_resource(max_entries=16, show_spinner=False)
 def hindcast_table(key: tuple) -> pd.DataFrame:
     return evidence.hindcast(cache.result(key))
-
-
-@st.cache_data(show_spinner=False)
-def watchlist() -> pd.DataFrame:
-    with (DATA_DIR / "watchlist.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    return pd.DataFrame([{"Assumption": r["assumption"], "What would settle it": r["observable"],
-                          "Latest evidence": f"{r['latest']} ({r['latest_date']}) [{r['source']}]",
-                          "Which way it would push": r["direction"]} for r in rows])
 
 
 def render(page: Page) -> None:
@@ -80,9 +70,10 @@ def render(page: Page) -> None:
         points = evidence.chart_points(page.result, ("china_share",)) if page.show_evidence else None
         st.markdown("**China's share of the world's AI compute** (owned training H100e over a world stock of "
                     "15M H100e in Jan 2026 growing 2.25×/yr)")
+        st.caption(with_sources("The denominator is context, not a model output: Epoch's ~15M H100e shipped worldwide "
+                                "by Jan 2026 [K51], grown at AI 2027's 2.25×/yr [K70]. Epoch's ~5% excludes smuggled "
+                                "chips [K50]; the model's share counts them."))
         show_chart(charts.china_share_figure(cap["month"], share, points, load_sources()), "chart_share")
 
-    st.markdown("**Watchlist: what would settle each key assumption**")
-    items = watchlist()
-    table(items, "table_watchlist")
-    sources_below(items)
+    st.caption("The watchlist of what would settle each key assumption sits beside the assumptions, in the "
+               "Sources & assumptions view.")

@@ -27,20 +27,15 @@ def figures(key: tuple, samples: int, show_evidence: bool):
 
 def render(page: Page) -> None:
     compute, stock, gap, tokens = figures(page.key, page.samples, page.show_evidence)
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Effective compute, owned and rented [H100e]**")
-        show_chart(compute, "chart_compute")
-    with right:
-        st.markdown("**Accelerators in service by family**")
-        show_chart(stock, "chart_stockpile")
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Years behind the frontier**")
-        show_chart(gap, "chart_gap")
-    with right:
-        st.markdown("**Inference: serving capacity against demand**")
-        show_chart(tokens, "chart_tokens")
+    panels = (("Effective compute, owned and rented [H100e]", compute, "chart_compute"),
+              ("Accelerators in service by family", stock, "chart_stockpile"),
+              ("Years behind the frontier", gap, "chart_gap"),
+              ("Inference: serving capacity against demand", tokens, "chart_tokens"))
+    for row in (panels[:2], panels[2:]):
+        for column, (title, figure, key) in zip(st.columns(2), row):
+            with column:
+                st.markdown(f"**{title}**")
+                show_chart(figure, key)
     st.caption("Training H100e scale with TPP, interconnect and software efficiency; inference H100e with memory "
                "bandwidth, because decode is memory-bound (an H20 is ~0.15 H100 for training, ~1.2 for decode). "
                "Rented compute abroad trains models but is not owned. The inference runway is the months until "

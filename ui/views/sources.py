@@ -3,6 +3,8 @@ bibliography; the glossary."""
 
 from __future__ import annotations
 
+import csv
+
 import pandas as pd
 import streamlit as st
 
@@ -11,7 +13,7 @@ from lib import units
 from lib.format import number
 from lib.levers import LEVERS
 from lib.scenario import baseline_path, source_comments
-from lib.sources import sources_table
+from lib.sources import DATA_DIR, sources_table
 
 from ..context import Page
 from ..tables import sources_below, table
@@ -36,6 +38,16 @@ def parameters(preset: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@st.cache_data(show_spinner=False)
+def watchlist() -> pd.DataFrame:
+    with (DATA_DIR / "watchlist.csv").open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return pd.DataFrame([{"Assumption": r["assumption"], "What would settle it": r["observable"],
+                          "Latest evidence": f"{r['latest']} ({r['latest_date']}) [{r['source']}]",
+                          "Which way it would push": r["direction"], "Lever": LEVERS[r["lever"]].label}
+                         for r in rows])
+
+
 def render(page: Page) -> None:
     preset = page.scenario.preset or page.key[0]
     frame = parameters(preset)
@@ -43,6 +55,10 @@ def render(page: Page) -> None:
     shown = frame[frame["Assumption"]] if only else frame
     table(shown, "table_assumptions")
     sources_below(shown)
+    st.markdown("**Watchlist: what would settle each key assumption**")
+    items = watchlist()
+    table(items, "table_watchlist")
+    sources_below(items)
     st.markdown(f"**{int(frame['Assumption'].sum())} of {len(frame)} parameters are assumptions; "
                 f"{int(frame['Unverified'].sum())} rest on a figure recalled without a source (unverified).** "
                 "The Export rule view lists every chip with its sources; the Evidence view, the outside estimates.")

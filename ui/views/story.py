@@ -45,6 +45,12 @@ def render(page: Page, vintage: str) -> None:
     if scenario.claim:
         st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
     st.markdown(answer_text(page))
+    with st.popover("What is the reference?", width="content", key="reference_popover"):
+        reference = page.reference.scenario
+        st.markdown(f"**{md(reference.name)}** — every delta, chart and Compare column reads against it.")
+        st.markdown(md(reference.description))
+        if reference.claim:
+            st.caption(md(f"Its question: {reference.claim}"))
 
     chart_column, lever_column = st.columns([5, 2], gap="medium")
     with chart_column:

@@ -23,12 +23,29 @@ VIEWS = {"Projection": projection, "Channels & domestic": channels, "Uncertainty
          "Sources & assumptions": sources, "About": about}
 
 
+NOTICES_SHOWN = 3  # more than this go into an expander, so a junk link never buries the page
+
+
+def show_notices(key: tuple) -> None:
+    """The link's notices until the reader changes the scenario (they then describe a link no longer shown);
+    the loaded scenario's own notices stay."""
+    ss = st.session_state
+    ss.setdefault("_notice_key", key)
+    if ss["_notice_key"] != key:
+        ss["notices"] = []
+    notices = ss.get("notices", []) + ss.get("scenario_notices", [])
+    for notice in notices[:NOTICES_SHOWN]:
+        st.warning(md(notice), icon="⚠️")
+    if len(notices) > NOTICES_SHOWN:
+        with st.expander(f"{len(notices) - NOTICES_SHOWN} more notices about this link", key="more_notices"):
+            for notice in notices[NOTICES_SHOWN:]:
+                st.markdown(f"- {md(notice)}")
+
+
 def main() -> None:
     page_link.read_once(cache.log_options())
-    for notice in st.session_state.get("notices", []) + st.session_state.get("scenario_notices", []):
-        st.warning(md(notice), icon="⚠️")
-
     key = page_link.current_key()
+    show_notices(key)
     display = controls.sidebar(links.base_scenario(key[0], key[1]))
     key = page_link.current_key()  # the sidebar's callbacks may have changed the scenario
     scenario = cache.scenario_for(key)

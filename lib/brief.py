@@ -18,8 +18,8 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .compare import reference_for
-from .explain import domestic_binding, import_constraints
-from .format import delta, label, number
+from .explain import domestic_binding, import_constraints, verdict
+from .format import delta, label, number, number_range
 from .levers import LEVERS
 from .model import MODEL_VERSION, SUMMARY_UNITS, run
 from .sources import load_sources, scenario_source_keys
@@ -115,31 +115,28 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
     mc = run_monte_carlo(scenario, samples=BRIEF_SAMPLES, seed=0)
     s, r = result.summary, reference.summary
 
-    base = ParagraphStyle("base", fontName="DejaVu", fontSize=7.4, leading=9.2)
-    small = ParagraphStyle("small", parent=base, fontSize=5.8, leading=7.0, textColor=colors.HexColor("#444444"))
-    head = ParagraphStyle("head", parent=base, fontName="DejaVu-Bold", fontSize=8.2, leading=10, spaceBefore=3)
+    base = ParagraphStyle("base", fontName="DejaVu", fontSize=8.2, leading=10.4, spaceBefore=2)
+    small = ParagraphStyle("small", parent=base, fontSize=6.8, leading=8.4, textColor=colors.HexColor("#444444"))
+    head = ParagraphStyle("head", parent=base, fontName="DejaVu-Bold", fontSize=8.8, leading=11, spaceBefore=4)
     title = ParagraphStyle("title", parent=base, fontName="DejaVu-Bold", fontSize=13, leading=16)
 
     def p(text, style=base):
         return Paragraph(escape(text), style)
 
     q = mc.summary
-    runway = q["runway_months"]
     story = [p(f"Chokepoint brief: {scenario.name}", title)]
     if scenario.claim:
         story.append(p(f"Claim tested: {scenario.claim} — {scenario.claim_source}", base))
-    story.append(p(f"Model answer: runway {s['runway_months']} months (p10–p90 {runway['p10']:.0f}–{runway['p90']:.0f}); "
-                   f"{s['frontier_gap_years_reading']:.1f} years behind the frontier in {scenario.reading_year} "
-                   f"(p10–p90 {q['frontier_gap_years_reading']['p10']:.1f}–{q['frontier_gap_years_reading']['p90']:.1f}); "
-                   f"reference: {reference_scenario.name}.", head))
+    lead, rest = verdict(result, q)
+    story.append(p(f"Model answer: {lead} {rest} Reference: {reference_scenario.name}.", head))
 
     rows = [["Headline", "This scenario", "Reference", "Change", "Range p10–p90"]]
     for key in HEADLINE_KEYS:
         unit = SUMMARY_UNITS.get(key, "")
         rows.append([label(key), number(s[key], unit), number(r[key], unit), delta(r[key], s[key], unit),
-                     f"{number(q[key]['p10'], unit)} – {number(q[key]['p90'], unit)}"])
-    table = Table(rows, colWidths=[52 * mm, 32 * mm, 32 * mm, 24 * mm, 46 * mm])
-    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVu", 6.8), ("FONT", (0, 0), (-1, 0), "DejaVu-Bold", 6.8),
+                     number_range(q[key]['p10'], q[key]['p90'], unit)])
+    table = Table(rows, colWidths=[50 * mm, 32 * mm, 32 * mm, 26 * mm, 46 * mm])
+    table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVu", 7.4), ("FONT", (0, 0), (-1, 0), "DejaVu-Bold", 7.4),
                                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.grey), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.2),
                                ("TOPPADDING", (0, 0), (-1, -1), 1.2)]))
     story += [Spacer(1, 3), table]
@@ -153,8 +150,8 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
             changed.append(f"{name.replace('_', ' ')} differs from the reference")
     story.append(p("Levers changed against the reference: " + ("; ".join(changed) if changed else "none."), base))
 
-    charts = Table([[Image(io.BytesIO(_runs_chart(result, reference, mc.monthly)), width=88 * mm, height=56 * mm),
-                     Image(io.BytesIO(_compute_chart(result, reference)), width=88 * mm, height=56 * mm)]])
+    charts = Table([[Image(io.BytesIO(_runs_chart(result, reference, mc.monthly)), width=90 * mm, height=62 * mm),
+                     Image(io.BytesIO(_compute_chart(result, reference)), width=90 * mm, height=62 * mm)]])
     story += [Spacer(1, 2), charts]
 
     imports = import_constraints(result)

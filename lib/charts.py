@@ -29,6 +29,7 @@ CHANNEL_COLORS = {"licensed": "#2e7d32", "smuggled": "#c62828", "remote": "#0089
 EVIDENCE_COLOR = "#212121"
 GRID = dict(gridcolor="#e6e6e6", zerolinecolor="#cccccc", linecolor="#cccccc", automargin=True)
 BASE_LAYOUT = dict(margin=dict(l=56, r=12, t=12, b=10), height=360, hovermode="x unified",
+                   hoverlabel=dict(align="left"),
                    legend=dict(orientation="h", yanchor="top", y=-0.14, xanchor="left", x=0, font=dict(size=11)),
                    plot_bgcolor="white", paper_bgcolor="white",
                    font=dict(family="Source Sans Pro, Source Sans 3, sans-serif", size=13, color="#31333f"))
@@ -101,9 +102,36 @@ def _vline(x, color="#c62828", dash="dash") -> dict:
     return dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1, line=dict(color=color, dash=dash))
 
 
+EVIDENCE_SYMBOLS = ("diamond", "square", "triangle-up", "circle", "star", "hexagon", "triangle-down", "cross",
+                    "pentagon", "x")
+HOVER_LINE_CHARS = 60  # [characters] a hover note wider than this runs off a phone and off a chart's edge
+
+
+def wrap(text: str, width: int = HOVER_LINE_CHARS) -> str:
+    """Already-escaped text broken into lines of at most ~``width`` characters with <br>."""
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join([*lines, line]) if line else "<br>".join(lines)
+
+
+def evidence_value(y: float) -> str:
+    """A value for a hover without its unit: e-notation from 1e9 (FLOP, tokens), 'k' and 'M' below."""
+    if abs(y) >= 1e9:
+        return f"{y:.2e}".replace("e+", "e")
+    if abs(y) >= 1e3:
+        return f"{y / 1e6:.3g}M" if abs(y) >= 1e6 else f"{y / 1e3:.3g}k"
+    return f"{y:.3g}"
+
+
 def evidence_traces(points: list, sources: dict, y_scale: float = 1.0) -> list:
-    """Outside estimates as points with error bars, one legend entry per source; hover shows the mapping note."""
-    traces, named = [], set()
+    """Outside estimates as points with error bars, one legend entry and marker shape per source; a hollow
+    marker is an estimate the scenario uses as an input, a filled one a check. Hover shows the mapping note."""
+    traces, named, symbols = [], set(), {}
     for point in points:
         keys = point["keys"]
         name = f"{point['label']} [{', '.join(keys)}]"
@@ -111,14 +139,16 @@ def evidence_traces(points: list, sources: dict, y_scale: float = 1.0) -> list:
         low, high = point["low"] * y_scale, (point["high"] * y_scale if point["high"] is not None else None)
         error = dict(type="data", symmetric=False, array=[max((high if high is not None else y) - y, 0.0)],
                      arrayminus=[max(y - low, 0.0)], color=EVIDENCE_COLOR, thickness=1.2, width=5)
-        note = safe(point["mapping"])
-        traces.append(dict(type="scatter", x=[point["x"]], y=[y], mode="markers", name=safe(point["label"]),
+        symbol = symbols.setdefault(point["label"], EVIDENCE_SYMBOLS[len(symbols) % len(EVIDENCE_SYMBOLS)])
+        role = "input" if point["input"] else "check"
+        traces.append(dict(type="scatter", x=[point["x"]], y=[y], mode="markers",
+                           name=safe(f"{point['label']} ({role})"),
                            showlegend=point["label"] not in named, legendgroup=f"evidence {point['label']}",
                            marker=dict(color="white" if point["input"] else EVIDENCE_COLOR, size=8,
-                                       symbol="diamond", line=dict(color=EVIDENCE_COLOR, width=1.5)),
-                           error_y=error, customdata=[note],
-                           hovertemplate=f"<b>{safe(name)}</b>{' (an input here)' if point['input'] else ''}"
-                                         "<br>%{y:.3s}<br>%{customdata}<extra></extra>"))
+                                       symbol=symbol, line=dict(color=EVIDENCE_COLOR, width=1.5)),
+                           error_y=error, customdata=[[wrap(safe(point["mapping"])), evidence_value(y)]],
+                           hovertemplate=f"<b>{wrap(safe(name))}</b> ({'an input here' if point['input'] else 'a check'})"
+                                         "<br>%{customdata[1]}<br>%{customdata[0]}<extra></extra>"))
         named.add(point["label"])
     return traces
 
@@ -191,7 +221,7 @@ def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None
     yearly = frame.groupby("year")[[c for c, _, _ in columns]].sum()
     x = [pd.Timestamp(f"{y}-07-01") for y in yearly.index]
     traces = [dict(type="bar", x=x, y=yearly[c].to_numpy(), name=name, marker=dict(color=CHANNEL_COLORS[key]),
-                   hovertemplate="%{y:,.0f} chips") for c, name, key in columns]
+                   hovertemplate="%{y:,.0f} chips") for c, name, key in columns if yearly[c].sum() > 0]
     h20 = monthly[monthly["chip"] == "H20"]
     if not h20.empty and h20["arrivals_licensed"].sum() > 0:
         per_year = h20.groupby(h20["month"].dt.year)["arrivals_licensed"].sum().reindex(yearly.index, fill_value=0)
@@ -200,7 +230,10 @@ def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None
                            hovertemplate="%{y:,.0f} H20"))
     if evidence:
         traces += evidence_traces(evidence, sources or {})
-    return _figure(traces, "chips arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y")
+    first, last = int(yearly.index.min()), int(yearly.index.max())
+    earliest = min([first] + [p["x"].year for p in evidence or []])
+    return _figure(traces, "chips arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y",
+                   xaxis_range=[f"{earliest}-01-01", f"{last}-12-31"])
 
 
 def stockpile_figure(monthly: pd.DataFrame, reference_units: pd.Series | None, evidence: list | None = None,
@@ -296,13 +329,21 @@ _CANDIDATES = ((0, 9, "center", "bottom"), (0, -9, "center", "top"), (9, 0, "lef
                (0, -22, "center", "top"))
 
 
-def _place_labels(points: list, x_range: tuple, y_range: tuple, width_px: float, height_px: float) -> tuple:
+def _place_labels(points: list, x_range: tuple, y_range: tuple, width_px: float, height_px: float,
+                  vline: float | None = None, hline: float | None = None) -> tuple:
     """Greedy label placement in pixels: each label takes the first candidate spot clear of every marker, every
-    label placed so far and the plot's edges. Returns (annotations, names left unlabelled)."""
+    label placed so far, the threshold lines (``vline`` at an x, ``hline`` at a y, with their own labels) and
+    the plot's edges. Returns (annotations, names left unlabelled)."""
     sx = width_px / (x_range[1] - x_range[0])
     sy = height_px / (y_range[1] - y_range[0])
     pixel = [((np.log10(x) - x_range[0]) * sx, (np.log10(y) - y_range[0]) * sy) for x, y, _ in points]
     boxes = [(px - 7, py - 7, px + 7, py + 7) for px, py in pixel]  # markers
+    if vline is not None:
+        vx = (np.log10(vline) - x_range[0]) * sx
+        boxes += [(vx - 3, -1e6, vx + 3, 1e6), (vx, height_px - 16, vx + 80, height_px + 4)]  # the line, its label
+    if hline is not None:
+        hy = (np.log10(hline) - y_range[0]) * sy
+        boxes += [(-1e6, hy - 3, 1e6, hy + 3), (-40, hy, 60, hy + 16)]
     notes, unlabelled = [], []
     order = sorted(range(len(points)), key=lambda i: -len(points[i][2]))  # long labels first: fewest spots fit
     for i in order:
@@ -341,21 +382,29 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
     known_tpp = rows["tpp"].dropna()
     rows["density_plot"] = rows["density"].fillna(STRIP_Y)
     rows["tpp_plot"] = rows["tpp"].fillna(known_tpp.min() * 0.62)
-    rows["group"] = list(zip(rows["tpp_plot"].round(0), rows["density_plot"].round(2), rows["status"]))
+    domestic = rows["origin"] == "domestic" if "origin" in rows else pd.Series(False, index=rows.index)
+    rows["group"] = list(zip(rows["tpp_plot"].round(0), rows["density_plot"].round(2), rows["status"], domestic))
     traces, points = [], []
     for status, color in STATUS_COLORS.items():
         chosen = rows[rows["status"] == status]
         if chosen.empty:
             continue
-        xs, ys, hovers = [], [], []
-        for (tpp, density, _), g in chosen.groupby("group", sort=False):
+        xs, ys, hovers, symbols = [], [], [], []
+        for (tpp, density, _, home), g in chosen.groupby("group", sort=False):
             xs.append(tpp)
             ys.append(density)
+            # A domestic chip is not subject to US rules: hollow, with its status as if it were exported.
+            symbols.append("circle-open" if home else "circle")
             points.append((tpp, density, safe(" / ".join(g["chip"]))))
-            hovers.append("<br>".join(f"{safe(c)}: {safe(r)}" for c, r in zip(g["chip"], g["reason"])))
+            suffix = " (domestic: the rule does not apply; as if exported from the US)" if home else ""
+            hovers.append("<br>".join(f"{safe(c)}: {safe(r)}{suffix}" for c, r in zip(g["chip"], g["reason"])))
         traces.append(dict(type="scatter", x=xs, y=ys, mode="markers", name=STATUS_NAMES[status], cliponaxis=False,
-                           marker=dict(color=color, size=11, line=dict(color="white", width=1)), customdata=hovers,
-                           hovertemplate="%{customdata}<extra></extra>"))
+                           marker=dict(color=color, size=11, symbol=symbols, line=dict(color=color, width=2)),
+                           customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
+    if domestic.any():
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="hollow: domestic (rule n/a)",
+                           marker=dict(color="#757575", size=11, symbol="circle-open", line=dict(width=2)),
+                           hoverinfo="skip"))
     if own:
         y = own["density"] if own["density"] else STRIP_Y
         traces.append(dict(type="scatter", x=[own["tpp"]], y=[y], mode="markers", name="your chip", cliponaxis=False,
@@ -367,8 +416,9 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
     all_y = [p[1] for p in points] + ([density_threshold] if density_threshold else [])
     x_range = (np.log10(max(min(all_x), 1) * 0.7), np.log10(max(all_x) * 1.35))
     y_range = (np.log10(0.4), np.log10(max(max(all_y), 1) * 1.5))
-    notes, unlabelled = _place_labels(points, x_range, y_range, width_px - 80, 460 - 130)
     x = max(tpp_threshold, 1)
+    notes, unlabelled = _place_labels(points, x_range, y_range, width_px - 80, 460 - 130, vline=x,
+                                      hline=density_threshold)
     shapes = [_vline(x), dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=0.4, y1=0.9,
                               fillcolor="rgba(158,158,158,0.12)", line=dict(width=0), layer="below")]
     notes += [dict(x=np.log10(x), y=1, yref="paper", text=f"TPP {tpp_threshold:,.0f}", showarrow=False,
@@ -379,7 +429,7 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
         notes.append(dict(x=0, xref="paper", y=np.log10(max(density_threshold, 0.5)), text=f"PD {density_threshold:g}",
                           showarrow=False, yanchor="bottom", xanchor="left", font=dict(color="#c62828")))
     ticks = [t for t in (500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000) if x_range[0] <= np.log10(t) <= x_range[1]]
-    figure = _figure(traces, "performance density [TPP/mm²] (log)", shapes, notes, xaxis_type="log",
+    figure = _figure(traces, "density, PD [TPP/mm²] (log)", shapes, notes, xaxis_type="log",
                      xaxis_title="TPP (log)", xaxis_tickvals=ticks, xaxis_ticktext=[f"{t:,}" for t in ticks],
                      xaxis_range=list(x_range), yaxis_type="log", yaxis_range=list(y_range),
                      yaxis_tickvals=[1, 2, 5, 10, 20], yaxis_ticktext=["1", "2", "5", "10", "20"],
@@ -407,20 +457,29 @@ def tornado_figure(frame: pd.DataFrame, output_label: str, unit_format: str = ".
                    legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font=dict(size=11)))
 
 
-def compare_figure(names: list, values: list, unit_label: str) -> go.Figure:
-    """One output across scenarios; the axis spans the values, so small differences show."""
+def compare_figure(names: list, values: list, texts: list, unit_label: str) -> go.Figure:
+    """One output across scenarios as dots on a line from the axis (a lollipop), one row per scenario.
+
+    Dots, not bars: the axis spans the values so small differences show, and a bar on an axis that does not
+    start at zero would overstate them. Rows are horizontal so long names stay readable on a phone."""
     low, high = min(values), max(values)
-    pad = (high - low) * 0.25 or abs(high) * 0.05 or 1.0
-    traces = [dict(type="bar", x=[safe(n) for n in names], y=values, marker=dict(color="#1565c0"),
-                   text=[f"{v:,.3g}" for v in values], textposition="outside", cliponaxis=False,
-                   hovertemplate="%{y:,.4g}<extra></extra>")]
-    return _figure(traces, unit_label, yaxis_range=[max(low - pad, 0) if low >= 0 else low - pad, high + pad],
-                   height=300, hovermode="closest")
+    pad = (high - low) * 0.3 or abs(high) * 0.05 or 1.0
+    start = max(low - pad, 0) if low >= 0 else low - pad
+    rows = [safe(n) for n in names]
+    stems = [dict(type="line", xref="x", yref="y", x0=start, x1=v, y0=r, y1=r, line=dict(color="#90caf9", width=2))
+             for r, v in zip(rows, values)]
+    traces = [dict(type="scatter", y=rows, x=values, mode="markers+text", marker=dict(color="#1565c0", size=12),
+                   text=[safe(t) for t in texts], textposition="middle right", cliponaxis=False,
+                   hovertemplate="%{text}<extra></extra>", showlegend=False)]
+    return _figure(traces, "", stems, xaxis_title=unit_label, xaxis_range=[start, high + pad * 1.6],
+                   yaxis_autorange="reversed", height=90 + 40 * len(rows), hovermode="closest",
+                   margin=dict(l=10, r=12, t=12, b=10))
 
 
 def overlay_figure(frames: dict, column: str, unit_label: str, log: bool = False) -> go.Figure:
     """The same series from several scenarios (a link diff): name → capability frame."""
     colors = ["#1565c0", "#c62828", "#2e7d32", "#6a1b9a", "#ef6c00"]
     traces = [_line(f["month"], f[column].to_numpy(), safe(name), colors[i % len(colors)], 2.2 if i == 0 else 1.8,
-                    None if i == 0 else "dash", hover="%{y:.3s}") for i, (name, f) in enumerate(frames.items())]
+                    None if i == 0 else "dash", hover="%{y:.2e}" if log else "%{y:.3s}")
+              for i, (name, f) in enumerate(frames.items())]
     return _figure(traces, unit_label, **({"yaxis_type": "log"} if log else {}))

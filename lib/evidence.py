@@ -192,7 +192,7 @@ def evidence_for(scenario) -> list[Estimate]:
     return [e for e in load_evidence() if in_scope(e, scenario)]
 
 
-HINDCAST_COLUMNS = ["id", "output", "scope", "period", "estimate", "low", "high", "model", "status", "miss",
+HINDCAST_COLUMNS = ["id", "label", "output", "scope", "period", "estimate", "low", "high", "model", "status", "miss",
                     "reason", "source", "mapping"]
 
 
@@ -213,7 +213,7 @@ def hindcast(result) -> pd.DataFrame:
         if not in_scope(estimate, scenario) or estimate.period_end >= settings["as_of"][:7]:
             continue
         value, low, high = estimate.model_range(settings["point_tolerance"])
-        row = {"id": estimate.id, "output": SERIES_LABELS.get(estimate.kind, estimate.kind), "scope": estimate.scope,
+        row = {"id": estimate.id, "label": estimate.label, "output": SERIES_LABELS.get(estimate.kind, estimate.kind), "scope": estimate.scope,
                "period": estimate.period, "estimate": value, "low": low, "high": high, "model": None, "status": "",
                "miss": None, "reason": "", "source": estimate.source, "mapping": estimate.mapping}
         if estimate.kind == "input" or preset in estimate.input_for:
@@ -237,17 +237,26 @@ def hindcast(result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=HINDCAST_COLUMNS)
 
 
-def chart_points(result, kinds: tuple) -> list[dict]:
+EVIDENCE_LOOKBACK_MONTHS = 12  # [months] Assumption: older estimates would stretch a chart's axis for little gain
+
+
+def chart_points(result, kinds: tuple, earliest: str | None = None) -> list[dict]:
     """Estimates to draw on a chart of these series kinds: x (mid-period), y, error bars, label, hover note.
 
-    Values are in the model's unit; a year's estimate sits at mid-year (July 1)."""
+    Values are in the model's unit; a year's estimate sits at mid-year (July 1). Estimates before ``earliest``
+    ["YYYY-MM"; default: a year before the scenario's start] are left off, so the chart keeps its period."""
     out = []
     tolerance = meta()["point_tolerance"]
+    if earliest is None:
+        earliest = (pd.Timestamp(result.scenario.start + "-01")
+                    - pd.DateOffset(months=EVIDENCE_LOOKBACK_MONTHS)).strftime("%Y-%m")
     for estimate in evidence_for(result.scenario):
         if estimate.kind not in kinds:
             continue
         value, low, high = estimate.model_range(tolerance)
         x = pd.Timestamp(f"{estimate.period}-07-01") if len(estimate.period) == 4 else pd.Timestamp(estimate.period + "-01")
+        if x < pd.Timestamp(earliest + "-01"):
+            continue
         out.append({"id": estimate.id, "kind": estimate.kind, "label": estimate.label, "argument": estimate.argument, "x": x, "y": value,
                     "low": low, "high": high if np.isfinite(high) else None, "keys": keys_in(
                         " ".join(f"[{k}]" for k in estimate.keys)), "mapping": estimate.mapping,

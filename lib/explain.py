@@ -14,6 +14,8 @@ import pandas as pd
 
 from . import imports as imp
 from .catalog import CHIPS_BY_NAME
+from .format import compact, month_name
+from .gate import plain_number
 from .levers import LEVERS
 from .rules import PRONG_LABELS, RULE_LINE_LEVERS, STATUS_LABELS
 
@@ -88,8 +90,8 @@ def why_unchanged(before, after) -> list[str]:
     for name in changed:
         lever = LEVERS[name]
         text = _reason(name, before, after)
-        out.append(f"{lever.label} moved from {a.lever(name):g} to {b.lever(name):g} [{lever.unit}] without changing "
-                   f"the headline: {text}")
+        out.append(f"{lever.label} moved from {plain_number(a.lever(name))} to {plain_number(b.lever(name))} [{lever.unit}] without "
+                   f"changing the headline: {text}")
     return out
 
 
@@ -167,3 +169,82 @@ def _reason(name: str, before, after) -> str:
     if name == "import_budget":
         return "the extra budget finds no chip it may buy (everything on the list is blocked or halted), beyond leakage."
     return "it moves the projection by less than the rounding of the headline figures."
+
+
+# ---- the verdict: the model's answer to the scenario's claim, in words ----------------------------
+
+CHANNEL_COLUMNS = {"domestic": "h100e_arriving_domestic", "smuggled": "h100e_arriving_smuggled",
+                   "rented abroad": "h100e_arriving_remote", "licensed": "h100e_arriving_licensed",
+                   "ordered before": "h100e_arriving_ordered"}
+
+
+def channel_additions(result, year: int) -> dict[str, float]:
+    """Compute each channel adds in ``year``, largest first [H100e]; channels that add nothing are left out."""
+    cap = result.capability
+    rows = cap[cap["month"].dt.year == year]
+    totals = {name: float(rows[column].sum()) for name, column in CHANNEL_COLUMNS.items()}
+    return dict(sorted(((k, v) for k, v in totals.items() if v > 0.5), key=lambda item: -item[1]))
+
+
+def actor_name(scenario) -> str:
+    return scenario.actor.replace(" (aggregate)", "")
+
+
+def runway_sentence(result, runway_range: dict | None = None) -> str:
+    """'Baidu's chips keep its planned training run feasible for 22 months, until Sep 2025 (p10–p90 11–31),
+    within the claimed 12–24 months.'"""
+    s, scenario = result.summary, result.scenario
+    actor = actor_name(scenario)
+    spread = f" (p10–p90 {runway_range['p10']:.0f}–{runway_range['p90']:.0f})" if runway_range else ""
+    if s["runway_beyond_horizon"]:
+        text = (f"{actor}'s chips keep its planned training run feasible past {month_name(scenario.horizon)}, "
+                f"the end of the projection{spread}")
+    elif s["runway_months"] == 0:
+        text = f"{actor}'s chips cannot train its planned run even at the start, {month_name(scenario.start)}{spread}"
+    else:
+        months = s["runway_months"]
+        text = (f"{actor}'s chips keep its planned training run feasible for {months} month{'s' * (months != 1)} "
+                f"from {month_name(scenario.start)}, until {month_name(s['runway_end_month'])}{spread}")
+    if scenario.claim_runway_months:
+        low, high = scenario.claim_runway_months
+        months = s["runway_months"]
+        if low <= months <= high:
+            text += f", within the claimed {low}–{high} months"
+        elif months < low:
+            text += f", {low - months} month{'s' * (low - months != 1)} short of the claimed {low}–{high}"
+        else:
+            text += f", beyond the claimed {low}–{high} months"
+    return text + "."
+
+
+def gap_sentence(result, gap_range: dict | None = None) -> str:
+    """'China is 3.1 years behind the frontier by Dec 2027 (p10–p90 2.8–3.4).'"""
+    s, scenario = result.summary, result.scenario
+    spread = f" (p10–p90 {gap_range['p10']:.1f}–{gap_range['p90']:.1f})" if gap_range else ""
+    month = min(f"{scenario.reading_year}-12", scenario.horizon)
+    return (f"{actor_name(scenario)} is {s['frontier_gap_years_reading']:.1f} years behind the frontier "
+            f"by {month_name(month)}{spread}.")
+
+
+def channels_sentence(result) -> str:
+    """'In 2027 it adds 213k H100e at home, 85.3k smuggled, …'"""
+    year = result.scenario.reading_year
+    parts = [f"{compact(v)} {name}" for name, v in channel_additions(result, year).items()]
+    if not parts:
+        return f"In {year} no new compute arrives."
+    return f"In {year} its compute grows by (H100e): " + ", ".join(parts) + "."
+
+
+def verdict(result, ranges: dict | None = None) -> tuple[str, str]:
+    """The model's answer to the scenario's claim: (lead sentence, what follows), plain text.
+
+    A scenario with a claimed runway (``claim_runway_months``) leads with the runway against the claim; any
+    other leads with the gap to the frontier and what each channel adds. ``ranges`` holds the Monte Carlo
+    quantiles by summary key (``lib.run_monte_carlo(...).summary``), or None.
+    """
+    ranges = ranges or {}
+    runway = runway_sentence(result, ranges.get("runway_months"))
+    gap = gap_sentence(result, ranges.get("frontier_gap_years_reading"))
+    if result.scenario.claim_runway_months:
+        return runway, gap
+    return gap, f"{channels_sentence(result)} {runway}"

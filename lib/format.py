@@ -94,7 +94,7 @@ def number(x, unit: str = "") -> str:
     if unit.startswith("USD"):
         return usd(x) + (unit[3:] if len(unit) > 3 else "")
     if unit == "months":
-        return f"{x:,.0f} months"
+        return f"{x:,.0f} {'month' if round(x) == 1 else 'months'}"
     if unit == "years":
         return f"{x:.1f} years"
     if unit in ("share", "share 0–1"):
@@ -105,6 +105,23 @@ def number(x, unit: str = "") -> str:
     return f"{compact(x)} {word}".strip()
 
 
+def number_range(low, high, unit: str = "") -> str:
+    """'507k – 600k H100e-years': two values with the unit written once."""
+    a, b = number(low, unit), number(high, unit)
+    word = b.rpartition(" ")[2] if " " in b else ""
+    if word and a.endswith(" " + word):
+        a = a[: -len(word) - 1]
+    return f"{a} – {b}"
+
+
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def month_name(month: str) -> str:
+    """'2025-09' → 'Sep 2025'."""
+    return f"{MONTH_NAMES[int(month[5:7]) - 1]} {month[:4]}"
+
+
 def delta(a, b, unit: str = "") -> str:
     """The change from a to b in words: '+3 months', '+12% (1.2k H100e)', '×2.0'."""
     if a is None or b is None or isinstance(a, str):
@@ -113,7 +130,8 @@ def delta(a, b, unit: str = "") -> str:
     if abs(d) < 1e-12 * max(abs(a), abs(b), 1):
         return "same"
     if unit == "months":
-        return f"{d:+,.0f} months"
+        # An ASCII sign: Streamlit's metric reads the delta's direction from a leading "-".
+        return f"{d:+,.0f} {'month' if abs(round(d)) == 1 else 'months'}"
     if unit == "years":
         return f"{d:+.2f} years"
     if unit == "FLOP" and a > 0:

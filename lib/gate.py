@@ -148,24 +148,25 @@ def parse_number(value, field: str, minimum: float, maximum: float, *, integer: 
         if not clamp or math.isnan(number):
             raise ScenarioError(f"{field}: {excerpt(value)} is out of range; allowed: {allowed}")
         number = min(maximum, max(minimum, number))
-        notice = f"{field}: {excerpt(value)} is outside {allowed}; used {_fmt(number)}."
+        notice = f"{field}: {excerpt(value)} is outside {allowed}; used {plain_number(number)}."
     if integer and not float(number).is_integer():
         if not clamp:
             raise ScenarioError(f"{field}: {excerpt(value)} is not a whole number; allowed: {allowed}")
         number = float(round(number))
-        notice = notice or f"{field}: {excerpt(value)} is not a whole number; used {_fmt(number)}."
+        notice = notice or f"{field}: {excerpt(value)} is not a whole number; used {plain_number(number)}."
     return float(number), notice
 
 
-def _fmt(x: float) -> str:
-    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
-        return f"{x:.3g}"
+def plain_number(x: float) -> str:
+    """A number as a reader writes it: '1,000,000', '0.25', '1e29'."""
+    if x != 0 and (abs(x) >= 1e15 or abs(x) < 1e-3):
+        return f"{x:.3g}".replace("e+", "e")
     return f"{x:,.10g}"
 
 
 def _allowed(minimum: float, maximum: float, integer: bool, unit: str) -> str:
     kind = "a whole number" if integer else "a number"
-    return f"{kind} from {_fmt(minimum)} to {_fmt(maximum)}" + (f" [{unit}]" if unit else "")
+    return f"{kind} from {plain_number(minimum)} to {plain_number(maximum)}" + (f" [{unit}]" if unit else "")
 
 
 # ---- months ---------------------------------------------------------------------------------------

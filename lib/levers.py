@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import ScenarioError, suggest
-from .gate import _fmt, excerpt, parse_number
+from .gate import plain_number, excerpt, parse_number
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ class Lever:
     uncertainty: Uncertainty | None = None
     monotone: int = 0  # +1: raising it never lowers ``monotone_output``; -1: never raises it
     # No promise (0) for the wafers, the yield, the die bank and domestic HBM: more of them makes more chips in the year they
-    # act, which burns the HBM stockpile sooner on chips that may retire before the horizon (tested per year).
+    # act, which burns the HBM stockpile sooner on chips that may retire before the horizon (tested per year). HBM
+    # imports promise more national output in total, not more for the actor: when logic binds, more HBM only draws
+    # the die bank sooner, in months whose surplus goes to other buyers (the actor takes its demand month by month).
     monotone_output: str = "h100e_end"
     policy_range: tuple | None = None  # (low, high): the plausible policy range the tornado swings it over
 
@@ -64,7 +66,7 @@ class Lever:
 
     def allowed(self) -> str:
         kind = "whole numbers " if self.integer else ""
-        return f"{kind}{_fmt(self.minimum)} to {_fmt(self.maximum)} [{self.unit}]"
+        return f"{kind}{plain_number(self.minimum)} to {plain_number(self.maximum)} [{self.unit}]"
 
     def clamp(self, number: float) -> float:
         return min(self.maximum, max(self.minimum, number))
@@ -223,16 +225,19 @@ _LEVER_LIST = (
           "samples [K29].",
           ((0, "sealed"), (1_000_000, "leaky"), (2_400_000, "300k 910C a year")),
           uncertainty=_u(0, 1_000_000, kind="absolute", basis="Assumption: 0 to 1M stacks a year"), monotone=+1,
-          policy_range=(0, 2_400_000)),
+          policy_range=(0, 2_400_000), log_scale=True,
+          monotone_output="national_output_total"),
     Lever("hbm_imports_per_month", "HBM imports before the control", "stacks per month", 0, 2_000_000, 10_000, HBM,
           "advanced",
           "Stacks entering China each month from 2023 until the control, besides the surge.",
           ((260_000, "SemiAnalysis: (13M − 7M) over 23 months"),),
-          uncertainty=_u(0.5, 1.3, basis="calibration: 8–15M stacks in all [K8]"), monotone=+1),
+          uncertainty=_u(0.5, 1.3, basis="calibration: 8–15M stacks in all [K8]"), monotone=+1, log_scale=True,
+          monotone_output="national_output_total"),
     Lever("hbm_front_running_stacks", "HBM surge before the control", "stacks", 0, 20_000_000, 100_000, HBM, "advanced",
           "Stacks bought in the month before the control takes effect (front-running).",
           ((0, "none"), (7_000_000, "SemiAnalysis: Dec 2024")),
-          uncertainty=_u(0.7, 1.15, basis="~7M of 13M arrived between Dec 2 and Dec 31 2024 [K8]"), monotone=+1),
+          uncertainty=_u(0.7, 1.15, basis="~7M of 13M arrived between Dec 2 and Dec 31 2024 [K8]"), monotone=+1, log_scale=True,
+          monotone_output="national_output_total"),
     Lever("domestic_hbm_stacks_per_year", "Domestic HBM (2026)", "stacks per year", 0, 50_000_000, 10_000, HBM, "advanced",
           "HBM stacks made in China in 2026 (CXMT, Huawei's HiBL), from mid-2025, growing at the next lever.",
           ((0, "none"), (2_000_000, "default"), (6_000_000, "750k 950PR in 2026 [K18]")), log_scale=True,

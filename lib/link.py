@@ -28,6 +28,8 @@ URL_KEYS = ("preset", "v", "view", "samples", "custom", "pin", *FIELDS, *LEVERS)
 MAX_CUSTOM_CHARS = 40_000      # [characters] longest custom= payload accepted (compressed)
 MAX_INFLATED = 300_000         # [bytes] a custom= payload inflates to at most this (zip bombs stop here)
 MAX_PINS = 4
+MAX_LINK_FIELDS = 500          # parameters in a pasted link; the app's own links have ~60 at most
+MAX_UNKNOWN_SHOWN = 5           # unknown parameter names quoted in the one notice about them
 MAX_LINK_CHARS = 120_000       # [characters] longest query read at all (the proxy allows 128 kB request lines)
 
 
@@ -170,8 +172,13 @@ def split_link(text: str) -> dict:
     text = (text or "").strip()
     if len(text) > MAX_LINK_CHARS:
         raise ScenarioError(f"link: {len(text):,} characters is too long; allowed: at most {MAX_LINK_CHARS:,}")
-    query = urlsplit(text).query if "://" in text else text.split("?", 1)[-1]
-    return parse_qs(query, keep_blank_values=True, max_num_fields=200)
+    try:
+        query = urlsplit(text).query if "://" in text else text.split("?", 1)[-1]
+        return parse_qs(query, keep_blank_values=True, max_num_fields=MAX_LINK_FIELDS)
+    except ValueError as exc:  # too many fields, or a malformed address ('http://[::1')
+        reason = "has too many parameters" if "fields" in str(exc) else "is not a valid address"
+        raise ScenarioError(f"link: {excerpt(text)} {reason}; allowed: a link made by this app "
+                            f"(at most {MAX_LINK_FIELDS} parameters)") from None
 
 
 def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple[LinkState, list]:
@@ -184,14 +191,18 @@ def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple
             notices.append(f"URL parameter '{key}' was given {len(values)} times; used the last.")
         return values[-1] if values else None
 
-    for key in params:
-        if key not in URL_KEYS:
-            notices.append(f"URL parameter {excerpt(key)} is unknown and was ignored.")
+    unknown = [key for key in params if key not in URL_KEYS]
+    if len(unknown) == 1:
+        notices.append(f"URL parameter {excerpt(unknown[0])} is unknown and was ignored.")
+    elif unknown:  # one notice for all of them: a junk link must not bury the page under warnings
+        shown = ", ".join(excerpt(key, 20) for key in unknown[:MAX_UNKNOWN_SHOWN])
+        more = f" and {len(unknown) - MAX_UNKNOWN_SHOWN:,} more" if len(unknown) > MAX_UNKNOWN_SHOWN else ""
+        notices.append(f"{len(unknown):,} unknown URL parameters were ignored: {shown}{more}.")
     presets = list_presets()
     preset = one("preset") or DEFAULT_PRESET
     if preset not in presets:
         notices.append(f"URL parameter 'preset': {excerpt(preset)} is unknown; allowed: {', '.join(presets)}. "
-                       f"Showing {DEFAULT_PRESET}.")
+                       f"Showing {base_scenario(DEFAULT_PRESET).name}.")
         preset = DEFAULT_PRESET
     version = one("v")
     if version is not None and version != MODEL_VERSION:
@@ -201,7 +212,7 @@ def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple
     try:
         base = base_scenario(preset, custom)
     except ScenarioError as exc:
-        notices.append(f"{exc} Showing the preset instead.")
+        notices.append(f"{str(exc).rstrip('.')}. Showing the preset instead.")
         custom, base = "", base_scenario(preset)
     levers = []
     for name, lever in LEVERS.items():

@@ -138,7 +138,7 @@ def custom_rule(base: str, tpp_threshold: float, density_threshold: float, *,
     where the base vintage has them; ``None`` keeps the vintage's own line.
     """
     rule = get_rule(base, "rule_vintage")
-    changes = dict(name="custom", title=f"What-if (from {base}): TPP ≥ {tpp_threshold:,.0f}",
+    changes = dict(name="custom", title=f"What-if on the {rule.title.split(':')[0]} rule: TPP ≥ {tpp_threshold:,.0f}",
                    tpp_threshold=tpp_threshold, source=f"What-if levers over {rule.source}")
     if rule.density_threshold is not None:
         k = density_threshold / rule.density_threshold

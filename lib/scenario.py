@@ -32,13 +32,15 @@ EARLIEST, LATEST = "2022-01", "2035-12"  # the rules start in Oct 2022; Assumpti
 NEVER = "never"
 RULE_VINTAGE_CHOICES = ("timeline", *RULES)
 LIMITS = {"name": 120, "description": 4_000, "claim": 600, "claim_source": 300, "actor": 80, "reference": 60}
-MAX_ITEMS = {"deliveries": 240, "domestic_mix": 60, "national_mix": 60, "import_chips": 40, "allowed_chips": 40,
+MAX_CLAIM_MONTHS = 240  # [months] Assumption: no claim about a runway beyond 20 years
+MAX_ITEMS = {"claim_runway_months": 2, "deliveries": 240, "domestic_mix": 60, "national_mix": 60, "import_chips": 40, "allowed_chips": 40,
              "sources": 300}
 """Bounds on every list and text, so that any scenario this module accepts writes a TOML file well under
 ``MAX_FILE_BYTES`` (tested over generated scenarios)."""
 SOURCE_KEY_RE = re.compile(r"K[0-9]{1,3}[a-z]?", re.ASCII)
 
-TOP_LEVEL_KEYS = ("schema_version", "model_version", "name", "description", "claim", "claim_source", "actor",
+TOP_LEVEL_KEYS = ("schema_version", "model_version", "name", "description", "claim", "claim_source",
+                  "claim_runway_months", "actor",
                   "reference", "start", "horizon", "what_if_from", "rule_vintage", "hbm_control_from", "reading_year",
                   "import_chips", "allowed_chips", "frontier_anchor_month", "levers", "initial_stock", "deliveries",
                   "domestic_mix", "national_mix", "sources")
@@ -58,6 +60,7 @@ class Scenario:
         what-if rule keeps
     hbm_control_from : month the HBM export control takes effect ["YYYY-MM"], or "never"
     reading_year : the year the headline reads the gap and the fleet at [year]
+    claim_runway_months : (low, high) runway the claim asserts [months], for the page's verdict; () if none
     levers : (name, value) pairs for every entry of ``lib.levers.LEVERS`` [their units]
     initial_stock : (chip, units) at the start [chips]
     deliveries : (month, chip, units) already ordered [chips]
@@ -87,6 +90,7 @@ class Scenario:
     reading_year: int = 2027
     claim: str = ""
     claim_source: str = ""
+    claim_runway_months: tuple = ()
     reference: str = ""
     sources: tuple = ()
     preset: str = ""
@@ -123,7 +127,7 @@ class Scenario:
         data = {
             "schema_version": SCHEMA_VERSION, "model_version": MODEL_VERSION, "name": self.name,
             "description": self.description, "claim": self.claim, "claim_source": self.claim_source,
-            "actor": self.actor, "reference": self.reference, "start": self.start, "horizon": self.horizon,
+            "claim_runway_months": list(self.claim_runway_months), "actor": self.actor, "reference": self.reference, "start": self.start, "horizon": self.horizon,
             "what_if_from": self.what_if_from, "rule_vintage": self.rule_vintage,
             "hbm_control_from": self.hbm_control_from, "reading_year": self.reading_year,
             "import_chips": list(self.import_chips), "allowed_chips": list(self.allowed_chips),
@@ -470,6 +474,14 @@ def _build(raw: dict, preset: str = "", notices: tuple = ()) -> Scenario:
         if not isinstance(key, str) or not SOURCE_KEY_RE.fullmatch(key):
             raise ScenarioError(f"sources[{i}]: {excerpt(key)} is not a source key; allowed: keys like 'K19' or 'K21b'")
         sources.append(key)
+    claim_months = _items(raw, "claim_runway_months")
+    if claim_months and len(claim_months) != 2:
+        raise ScenarioError(f"claim_runway_months: {excerpt(claim_months)} is not allowed; allowed: two whole numbers "
+                            "of months [low, high], or an empty list")
+    claim_months = tuple(int(parse_number(v, f"claim_runway_months[{i}]", 0, MAX_CLAIM_MONTHS, integer=True,
+                                          unit="months")[0]) for i, v in enumerate(claim_months))
+    if claim_months and claim_months[0] > claim_months[1]:
+        raise ScenarioError(f"claim_runway_months: {excerpt(list(claim_months))} is not allowed; allowed: low ≤ high")
     reference = _text(raw, "reference")
     if reference and reference not in list_presets():
         raise ScenarioError(f"reference: {excerpt(reference)} is not a preset{suggest(reference, list_presets())}; "
@@ -477,7 +489,7 @@ def _build(raw: dict, preset: str = "", notices: tuple = ()) -> Scenario:
     return Scenario(
         name=_text(raw, "name", "Untitled"), description=_text(raw, "description", multiline=True),
         claim=_text(raw, "claim", multiline=True), claim_source=_text(raw, "claim_source"),
-        actor=_text(raw, "actor", "actor"), reference=reference, start=start, horizon=horizon, what_if_from=what_if,
+        claim_runway_months=claim_months, actor=_text(raw, "actor", "actor"), reference=reference, start=start, horizon=horizon, what_if_from=what_if,
         rule_vintage=vintage, hbm_control_from=hbm, reading_year=int(reading_year),
         import_chips=_chip_list(raw, "import_chips", FOREIGN), allowed_chips=_chip_list(raw, "allowed_chips", FOREIGN),
         frontier_anchor_month=parse_month(raw.get("frontier_anchor_month", "2023-03"), "frontier_anchor_month",

@@ -41,6 +41,12 @@ National output
 Binding constraint
     What limits a flow in a month: for imports, the rule prong or vendor halt that blocks a chip; for national
     output, logic or HBM.
+Planned run
+    The training run the actor means to do: it starts at the "Planned run at start" lever and grows by the
+    "Planned-run growth" lever each year (Baidu: an ERNIE-scale run of 5e24 FLOP in Nov 2023, ×4 a year). [FLOP]
+Largest feasible run
+    The largest run the fleet's training share (owned plus rented) can finish in one run window at the
+    assumed utilisation (MFU). [FLOP]
 Runway
     Months from the scenario's start until the actor's planned training run no longer fits its fleet. [months]
 Inference runway
@@ -55,6 +61,18 @@ Reference scenario
 USD
     US dollars, nominal. [USD]
 """
+
+def glossary() -> list[tuple[str, str]]:
+    """(term, definition) pairs from this module's docstring, continuation lines joined."""
+    text = __doc__.split("--------", 1)[1]
+    entries: list[list[str]] = []
+    for line in text.strip("\n").splitlines():
+        if line and not line.startswith(" "):
+            entries.append([line.strip(), ""])
+        elif line.strip() and entries:
+            entries[-1][1] = f"{entries[-1][1]} {line.strip()}".strip()
+    return [(term, definition) for term, definition in entries]
+
 
 H100_TPP = 15_832.0            # [TPP] H100 SXM: 1,979 dense FP8 TOPS × 8 bit [K2]
 H100_PEAK_FLOPS = 989.5e12     # [FLOP/s] H100 SXM dense BF16 [K2]

@@ -52,10 +52,28 @@ def test_default_tells_the_story(app):
     text = " ".join(m.value for m in app.markdown)
     assert "continue enhancing ERNIE for the next one or two years" in text and "Robin Li" in text
     result = lib.run(lib.load_scenario("baidu-2023"))
-    assert f"fits for {result.summary['runway_months']} months" in text and "p10–p90" in text
+    months, end = result.summary["runway_months"], result.summary["runway_end_month"]
+    verdict = text.replace("\\", "")
+    assert f"feasible for {months} months from Nov 2023, until {lib.format.month_name(end)}" in verdict
+    assert "within the claimed 12–24 months" in verdict and "p10–p90" in verdict  # the verdict on the CEO's claim
+    assert "by Dec 2027" in verdict
     assert runway(app) == result.summary["runway_months"]
     assert app.get("plotly_chart")[0].proto.spec and chart_specs(app)[0]["data"][0]["name"]
-    assert all(m.delta == "same as the reference" for m in app.metric)
+    assert all(not m.delta for m in app.metric)  # on a first visit the scenario is its own reference: no deltas
+    assert "reference" not in " ".join(c.value for c in app.caption if "outside estimates" in c.value)
+
+
+@pytest.mark.parametrize("view", ["Projection", "Channels & domestic", "Compare", "Evidence"])
+def test_phone_layout_renders(view):
+    """The phone branch (whole legends, levers without an inner scroll box) in every view with charts."""
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["view"] = view
+    at.session_state["_is_phone"] = True
+    at.run()
+    assert not at.exception
+    specs = chart_specs(at)
+    legends = [spec["layout"]["legend"] for spec in specs if spec["layout"].get("legend", {}).get("maxheight")]
+    assert legends and all(legend["maxheight"] > 1 and legend["tracegroupgap"] == 0 for legend in legends)
 
 
 @pytest.mark.parametrize("preset", sorted(lib.list_presets()))
@@ -64,8 +82,16 @@ def test_every_preset_renders_against_its_reference(preset):
     assert not at.exception and not at.warning
     scenario = lib.load_scenario(preset)
     assert runway(at) == lib.run(scenario).summary["runway_months"]
-    reference = lib.load_scenario(scenario.reference)
-    assert f"reference: {reference.name}" in " ".join(m.value for m in at.markdown).replace("\\", "")
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    if scenario.claim_runway_months:
+        assert "the claimed 12–24 months" in text
+    else:  # a China preset leads with the gap and what each channel adds
+        assert "**Model: China is" in text and "years behind the frontier by Dec 2027" in text and "domestic" in text
+    if scenario.reference != preset:
+        reference = lib.load_scenario(scenario.reference)
+        captions = " ".join(c.value for c in at.caption).replace("\\", "")
+        assert f"against the reference, {reference.name}" in captions
+        assert all(m.delta for m in at.metric)
 
 
 def test_full_embargo_reads_against_baidus_real_timeline():
@@ -139,6 +165,15 @@ def test_bad_url_values_give_a_notice_and_keep_the_rest(params, fragment):
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")
     assert fragment in warnings, warnings[:300]
     assert at.slider(key="demand_growth").value == 3.0
+
+
+def test_a_junk_link_shows_few_notices_and_they_clear_on_the_first_change():
+    params = {f"k{i}": "1" for i in range(50)}
+    at = make({**params, "leakage": "lots", "samples": "7", "view": "Secret", "v": "0.1"})
+    assert not at.exception and len(at.warning) == 3 and len(at.expander) >= 1
+    assert any("50 unknown URL parameters were ignored" in w.value for w in at.warning)
+    at.slider(key="leakage").set_value(0.3).run()
+    assert not at.exception and len(at.warning) == 0
 
 
 def _custom(data: dict) -> str:
@@ -234,7 +269,11 @@ def test_pins_travel_in_the_link():
     assert len(pins) == 2
     again = make({"view": "Compare", "pin": pins})
     assert not again.exception and len(again.session_state["pins"]) == 2
-    assert again.dataframe[0].value.shape[1] == 1 + 2 + 2  # output column, reference, current, two pins
+    columns = list(again.dataframe[0].value.columns)
+    assert len(columns) == 1 + 2 + 2  # output column, reference, current, two pins
+    assert columns[3] == "#1 Baidu, Nov 2023" and columns[4] == "#2 Leakage (smuggling) 50%"  # pins named by what they change
+    compare = [spec for spec in chart_specs(again) if any(t.get("mode") == "markers+text" for t in spec["data"])]
+    assert compare and all(t["type"] != "bar" for t in compare[0]["data"])  # dots: the axis need not start at zero
 
 
 def test_goal_seek_apply_meets_the_target_after_a_reload():
@@ -294,3 +333,16 @@ def test_applied_value_meets_the_target_and_survives_the_link(lever, target):
     if not lib.LEVERS[lever].log_scale:
         steps = (value - lib.LEVERS[lever].minimum) / lib.LEVERS[lever].step
         assert abs(steps - round(steps)) < 1e-6  # on the slider's grid
+
+
+def test_diff_refuses_text_that_is_not_a_link_and_names_lines_by_their_difference():
+    at = make({"view": "Share & brief"})
+    at.text_input(key="diff_a").input("not a link at all ?colour=red").run()
+    assert not at.exception and "has no Chokepoint parameters" in at.error[0].value
+    at.text_input(key="diff_a").input("http://x/?preset=baidu-2023&leakage=0.3").run()
+    at.text_input(key="diff_b").input("http://x/?preset=baidu-2023&leakage=0.1").run()
+    assert not at.exception and not at.error
+    names = [trace["name"] for trace in chart_specs(at)[-1]["data"]]
+    assert names == ["A: Leakage (smuggling) 30%", "B: Leakage (smuggling) 10%"]
+    share = [c.value for c in at.code][0]
+    assert "view=" not in share and "preset=baidu-2023" in share  # the shared link lands on the story

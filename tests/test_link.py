@@ -59,6 +59,29 @@ def test_bad_values_give_one_notice_and_keep_the_rest(query, fragment):
     assert all("\n" not in n and len(n) < 400 for n in notices)
 
 
+def test_many_unknown_keys_give_one_short_notice():
+    state, notices = parse("&".join(f"k{i}=1" for i in range(400)) + "&leakage=0.3")
+    unknown = [n for n in notices if "unknown" in n]
+    assert len(unknown) == 1 and unknown[0].startswith("400 unknown URL parameters were ignored: 'k0', 'k1'")
+    assert unknown[0].endswith("and 395 more.") and len(unknown[0]) < 200
+    assert state.lever_values()["leakage"] == 0.3
+
+
+@pytest.mark.parametrize("text", ["&".join(f"k{i}=1" for i in range(600)), "http://[::1/?preset=x"])
+def test_a_pasted_link_too_odd_to_read_is_refused_with_a_message(text):
+    with pytest.raises(lib.ScenarioError, match="^link: .* (too many parameters|not a valid address)"):
+        link.split_link(text)
+
+
+def test_messages_name_the_preset_and_read_as_sentences():
+    _, notices = parse("preset=nope")
+    assert notices[0].endswith("Showing Baidu, Nov 2023.")
+    _, notices = parse("custom=!!!")
+    assert ". Showing the preset instead." in notices[0] and ".." not in notices[0]
+    _, notices = parse("remote_access=99999999999")
+    assert "1e+" not in notices[0] and "1,000,000" in notices[0], notices[0]
+
+
 def test_a_bad_lever_inside_custom_names_the_uploaded_scenario():
     data = lib.load_scenario("baidu-2023").to_dict()
     data.pop("sources")

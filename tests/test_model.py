@@ -230,3 +230,13 @@ def test_timing_levers_raise_output_in_the_year_they_act(name, year):
               for x in np.linspace(lever.minimum, lever.maximum, 7)]
     assert all(b >= a - 1e-9 * max(values) for a, b in zip(values, values[1:])), values
     assert values[-1] > values[0]
+
+
+def test_glossary_entries_are_whole_sentences():
+    from lib.units import glossary
+
+    entries = dict(glossary())
+    assert {"TPP", "H100e", "Runway", "Planned run", "Frontier gap", "Reference scenario"} <= set(entries)
+    assert entries["H100e"].startswith("H100-equivalents") and "  " not in entries["H100e"]
+    assert "LLM decode is memory-bound" in entries["H100e"]  # a continuation line joined, not cut
+    assert all(definition for definition in entries.values())

@@ -61,6 +61,11 @@ def story_range(key: tuple):
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
+def hindcast_table(key: tuple):
+    return lib.evidence.hindcast(result(key))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
 def sensitivity(key: tuple, output: str, kind: str):
     return tornado(scenario_for(key), output, kind)
 

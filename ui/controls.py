@@ -142,9 +142,9 @@ def sidebar(base: lib.Scenario) -> dict:
 
     sb.subheader("Rules and timing")
     sb.selectbox("Rule vintage", RULE_VINTAGE_CHOICES, key="rule_vintage",
-                 format_func=lambda n: "Real timeline (the rule in force each month)" if n == "timeline"
-                 else lib.RULES[n].title,
-                 help="Which rule clauses the what-if rule keeps: the real timeline, or one vintage for good.")
+                 format_func=lambda n: "Real timeline" if n == "timeline" else f"{lib.RULES[n].title.split(':')[0]} rule",
+                 help="Which rule clauses the what-if rule keeps: the real timeline (the rule in force each month), "
+                      "or one vintage for good: " + "; ".join(r.title for r in lib.RULES.values()) + ".")
     months = [str(m) for m in pd.period_range(base.start, base.horizon, freq="M")]
     if st.session_state.get("what_if_from") not in months:
         st.session_state["what_if_from"] = base.what_if_from

@@ -8,6 +8,7 @@ scenario can be computed before the controls are drawn.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import streamlit as st
 
@@ -85,11 +86,14 @@ def current_key() -> tuple:
 
 
 def write(key: tuple, view: str, samples: int, pins: list) -> str:
-    """Put the scenario, the view, the sample count and the pins in the address bar; return the query."""
+    """Put the scenario, the view, the sample count and the pins in the address bar; return the query to share.
+
+    The shared query leaves the view out: it is copied from the Share view, and its reader should land on the story.
+    """
     preset, custom, levers, fields = key
     state = link.LinkState(preset=preset, custom=custom, levers=levers, fields=fields, view=view, samples=samples,
                            pins=tuple(pins))
     params = link.to_params(state, default_view=DEFAULT_VIEW, default_samples=0)
     if query_dict() != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
         st.query_params.from_dict(params)
-    return link.to_query(state, default_view=DEFAULT_VIEW, default_samples=0)
+    return link.to_query(replace(state, view=DEFAULT_VIEW), default_view=DEFAULT_VIEW, default_samples=0)

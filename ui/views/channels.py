@@ -23,7 +23,8 @@ def figures(key: tuple, samples: int, show_evidence: bool):
     national_fans = cache.monte_carlo(key, samples).national if samples else None
     flows = evidence.chart_points(r, ("acquired_h100e",)) if show_evidence else None
     chips = evidence.chart_points(r, ("arrivals_smuggled", "arrivals_licensed")) if show_evidence else None
-    national = evidence.chart_points(r, ("huawei_output", "national_output")) if show_evidence else None
+    national = (evidence.chart_points(r, ("huawei_output", "national_output"), earliest="2022-01")
+                if show_evidence else None)
     return (charts.channels_figure(r.capability, flows, sources),
             charts.chips_figure(r.capability, r.monthly, chips, sources),
             charts.national_figure(r.national, r.scenario.start, national, sources, national_fans))

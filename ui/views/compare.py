@@ -26,10 +26,18 @@ def _pin_current(page: Page) -> None:
     pins = st.session_state.setdefault("pins", [])
     preset, custom, levers, fields = page.key
     state = link.LinkState(preset=preset, custom=custom, levers=levers, fields=fields,
-                           label=f"{page.scenario.name} #{len(pins) + 1}"[:120])
+                           label=pin_label(page.scenario, levers, len(pins) + 1))
     encoded = link.encode_pin(state)
     if encoded not in pins and len(pins) < link.MAX_PINS:
         pins.append(encoded)
+
+
+def pin_label(scenario, levers: tuple, index: int) -> str:
+    """A pin's name from what it changes ("Leakage 25%, TPP threshold 2,400"), so pins can be told apart."""
+    changes = [f"{LEVERS[name].label} {number(value, LEVERS[name].unit)}" for name, value in levers[:2]]
+    more = f" +{len(levers) - 2} more" if len(levers) > 2 else ""
+    text = ", ".join(changes) + more if changes else scenario.name
+    return f"#{index} {text}"[:120]
 
 
 def _clear() -> None:
@@ -61,7 +69,8 @@ def render(page: Page) -> None:
     choice = st.selectbox("Chart this output", [k for k in OUTPUT_KEYS if k in SHOWN], key="compare_output",
                           format_func=label)
     values = [float(result.summary[choice]) for _, _, result in entries]
-    show_chart(charts.compare_figure([n for n, _, _ in entries], values, label(choice)), "chart_compare")
+    texts = [number(v, SUMMARY_UNITS.get(choice, "")) for v in values]
+    show_chart(charts.compare_figure([n for n, _, _ in entries], values, texts, label(choice)), "chart_compare")
     st.markdown("**Inputs that differ** (levers and scenario fields)")
     rows = {}
     for name, _, result in entries:
@@ -70,5 +79,8 @@ def render(page: Page) -> None:
                       "HBM control from": s.hbm_control_from, **{lever.label: number(s.lever(n), lever.unit)
                                                                  for n, lever in LEVERS.items()}}
     inputs = pd.DataFrame(rows)
-    changed = inputs[inputs.nunique(axis=1) > 1] if len(entries) > 1 else inputs
-    table(changed.reset_index().rename(columns={"index": "Input"}), "table_compare_in")
+    changed = inputs[inputs.nunique(axis=1) > 1]
+    if changed.empty:
+        st.caption("No inputs differ: every column is the reference scenario.")
+    else:
+        table(changed.reset_index().rename(columns={"index": "Input"}), "table_compare_in")

@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib import charts, evidence
 from lib.evidence import meta, world_stock
-from lib.format import compact
+from lib.format import compact, flop
 from lib.sources import load_sources
 
 from .. import cache
@@ -31,17 +31,18 @@ def _value(x, unit_label: str) -> str:
     if "share" in unit_label:
         return f"{x:.1%}"
     if "FLOP" in unit_label:
-        return f"{x:.2g}"
+        return flop(x)
     return compact(x)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def hindcast_table(key: tuple) -> pd.DataFrame:
-    return evidence.hindcast(cache.result(key))
+def estimate_name(row) -> str:
+    """'SemiAnalysis: Huawei Ascend output, 2024' — who estimated what, when (the id goes last in the table)."""
+    output = row.output.split(" [")[0]
+    return f"{row.label}: {output}, {row.period}"
 
 
 def render(page: Page) -> None:
-    frame = hindcast_table(page.key)
+    frame = cache.hindcast_table(page.key)
     st.markdown(f"**Model vs evidence** — every outside estimate in this scenario's scope whose period ended "
                 f"before {md(meta()['as_of'])} (a date stored with the evidence, not today's date).")
     counts = frame["status"].value_counts()
@@ -49,17 +50,21 @@ def render(page: Page) -> None:
     shown = frame.assign(order=frame["status"].map(STATUS_ORDER)).sort_values(["order", "period"], kind="stable")
     rows = []
     for row in shown.itertuples():
-        rows.append({"Estimate": row.id, "Output": row.output, "Period": row.period, "Status": row.status,
-                     "Estimate value": _value(row.estimate, row.output),
-                     "Range": f"{_value(row.low, row.output)} – {_value(row.high, row.output)}",
+        miss = row.miss is not None and not (isinstance(row.miss, float) and math.isnan(row.miss))
+        rows.append({"Estimate": estimate_name(row), "Status": row.status,
                      "Model": _value(row.model, row.output),
-                     "Miss": "" if row.miss is None or (isinstance(row.miss, float) and math.isnan(row.miss))
-                     else f"{row.miss:+.0%}",
-                     "Why it misses (known)": row.reason, "Source": f"[{'] ['.join(row.source.split())}]",
-                     "How it maps": row.mapping})
+                     "Range": f"{_value(row.low, row.output)} – {_value(row.high, row.output)}",
+                     "Miss": f"{row.miss:+.0%}".replace("-", "−") if miss else "",
+                     "Estimate value": _value(row.estimate, row.output),
+                     "Source": f"[{'] ['.join(row.source.split())}]", "Id": row.id})
     result_frame = pd.DataFrame(rows)
     table(result_frame, "table_hindcast")
     sources_below(result_frame)
+    # Long reasons read badly in a grid cell (cut at 1280 px, sideways scrolling on a phone): a list instead.
+    with st.expander("Why each miss misses, and how each estimate maps onto the model", key="evidence_notes"):
+        for row in shown.itertuples():
+            reason = f" **Why it misses:** {with_sources(row.reason)}" if row.reason else ""
+            st.markdown(f"- **{md(estimate_name(row))}** ({md(row.status)}). {with_sources(row.mapping)}{reason}")
     st.caption("Inputs are estimates the scenario is built from, so they are no check. Point estimates with no "
                f"stated range are taken as ±{(meta()['point_tolerance'] - 1):.0%}. Adding an estimate is one row "
                "in data/evidence.csv.")

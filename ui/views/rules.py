@@ -7,7 +7,7 @@ import streamlit as st
 
 import lib
 from lib import charts
-from lib.format import compact
+from lib.format import compact, month_name
 from lib.model import rule_for_month
 from lib.rules import PRONG_LABELS, RULE_NAMES, STATUS_LABELS
 
@@ -27,7 +27,7 @@ def _form(page: Page):
         area = cols[1].number_input("Die area [mm²]", min_value=1.0, max_value=1e5, value=800.0, key="form_area")
         rule_name = cols[2].selectbox("Rule", RULE_NAMES, index=RULE_NAMES.index("jan-2026"), key="form_rule",
                                       format_func=lambda n: "this scenario's what-if rule" if n == "custom"
-                                      else lib.RULES[n].title)
+                                      else f"{lib.RULES[n].title.split(':')[0]} rule")
         cols = st.columns(3)
         interconnect = cols[0].number_input("Interconnect [GB/s] (0 = none)", min_value=0.0, max_value=1e6,
                                             value=600.0, key="form_interconnect")
@@ -38,7 +38,8 @@ def _form(page: Page):
         sold_in_us = cols[0].checkbox("Commercially available in the US", value=True, key="form_us",
                                       help="The Jan 2026 case-by-case window covers only chips sold in the US [K71]; "
                                            "untick for a China-only SKU (A800, H800 or H20-like).")
-        planar = cols[1].checkbox("Made on a planar node (no performance density)", value=False, key="form_planar")
+        planar = cols[1].checkbox("Planar node", value=False, key="form_planar",
+                                  help="Made on a planar process node: the rule then measures no performance density.")
         submitted = st.form_submit_button("Classify", key="form_submit")
     if not submitted:
         return st.session_state.get("form_own")
@@ -70,7 +71,7 @@ def render(page: Page) -> None:
     density = rule.density_threshold if rule is not None else None
     with chart_slot:
         title = rule.title if rule is not None else "no rule"
-        st.markdown(f"**Catalog chips under the rule in force from {md(scenario.what_if_from)}: {md(title)}**")
+        st.markdown(f"**Catalog chips under the rule in force from {month_name(scenario.what_if_from)}: {md(title)}**")
         figure = charts.rule_figure(table_, scenario.lever("tpp_threshold"), density, own,
                                     width_px=340 if is_phone() else 760)
         show_chart(figure, "chart_rule")
@@ -92,10 +93,16 @@ def render(page: Page) -> None:
                                    "inference_h100e": "Inference H100e", "price_usd": "Price [USD]",
                                    "confidence": "Confidence", "unverified": "Unverified figure", "source": "Source",
                                    "datacenter": "Datacenter"})
-    shown["Status"] = shown["Status"].map(lambda s: STATUS_LABELS.get(s, s))
+    shown["Status"] = [STATUS_LABELS.get(s, s) + (" (domestic: rule n/a)" if origin == "domestic" else "")
+                       for s, origin in zip(shown["Status"], shown["Origin"])]
+    shown["ECCN"] = shown["ECCN"].fillna("—").replace("", "—")
+    first = ["Chip", "Status", "Deciding prong", "Reason", "Access"]
+    shown = shown[first + [c for c in shown.columns if c not in first]]
     shown["Deciding prong"] = shown["Deciding prong"].map(lambda p: PRONG_LABELS.get(p, p))
     table(shown, "table_rule", column_config={
-        "TPP": st.column_config.NumberColumn(format="%,.0f"), "PD [TPP/mm²]": st.column_config.NumberColumn(format="%.2f"),
+        "TPP": st.column_config.NumberColumn(format="%,.0f"),
+        "Memory bandwidth [GB/s]": st.column_config.NumberColumn(format="%,.0f"),
+        "Interconnect [GB/s]": st.column_config.NumberColumn(format="%,.0f"), "PD [TPP/mm²]": st.column_config.NumberColumn(format="%.2f"),
         "Training H100e": st.column_config.NumberColumn(format="%.2f"),
         "Inference H100e": st.column_config.NumberColumn(format="%.2f"),
         "Price [USD]": st.column_config.NumberColumn(format="$%,.0f")})

@@ -11,6 +11,7 @@ import streamlit as st
 import lib
 from lib import charts, link
 from lib.compare import diff_scenarios
+from lib.gate import excerpt
 from lib.format import delta, label, number
 
 
@@ -25,15 +26,38 @@ def _base_url() -> str:
     return url.split("?")[0].rstrip("/") or "http://localhost:8501"
 
 
-def _brief(scenario, query: str) -> bytes:
+def _brief(scenario, base_url: str, query: str) -> bytes:
     from lib.brief import make_brief  # reportlab and matplotlib load only when a brief is asked for
 
-    return make_brief(scenario, date=dt.date.today().isoformat(), base_url=_base_url(), query=query)
+    return make_brief(scenario, date=dt.date.today().isoformat(), base_url=base_url, query=query)
+
+
+def _scenario_from_link(text: str, field: str):
+    params = link.split_link(text)
+    if not any(key in link.URL_KEYS for key in params):
+        raise lib.ScenarioError(f"{field}: {excerpt(text)} has no Chokepoint parameters; allowed: a share link "
+                                "from this app (…/?preset=…)")
+    state, notes = link.parse_params(params)
+    return link.scenario_for(state), notes
+
+
+def _line_names(a, b, report) -> tuple[str, str]:
+    """Chart names for two links; on the same preset, by the first input that differs ("A: Leakage 30%")."""
+    if a.name != b.name or not report["inputs"]:
+        return f"A: {a.name}", f"B: {b.name}"
+    row = report["inputs"][0]
+
+    def value(side):
+        return number(row[side], row["unit"]) if row["unit"] else str(row[side])[:40]
+
+    return f"A: {row['label']} {value('a')}", f"B: {row['label']} {value('b')}"
 
 
 def render(page: Page) -> None:
     scenario, result = page.scenario, page.result
-    share_link = f"{_base_url()}/?{page.query}"
+    # The page's address is read now: the brief is made later, when the button is pressed, outside this run.
+    base_url, query = _base_url(), page.query
+    share_link = f"{base_url}/?{query}"
     st.markdown("**Share link** — the whole scenario is in it (preset, changed levers, pins, model version).")
     st.code(share_link, language=None, wrap_lines=True)
     cols = st.columns(2)
@@ -51,7 +75,7 @@ def render(page: Page) -> None:
                            data=lambda: scenario.to_toml(), on_click="ignore")
         st.download_button("One-page brief (PDF)", key="dl_brief", file_name="chokepoint-brief.pdf",
                            mime="application/pdf", on_click="ignore",
-                           data=lambda: _brief(scenario, page.query),
+                           data=lambda: _brief(scenario, base_url, query),
                            help="Made in memory on the server (reportlab and matplotlib, no browser): the claim, the "
                                 "answer with its range, changes against the reference, two charts, binding "
                                 "constraints, sources, model version, this link and today's date.")
@@ -65,13 +89,8 @@ def render(page: Page) -> None:
     if not first:
         return
     try:
-        state_a, notes_a = link.parse_params(link.split_link(first))
-        a = link.scenario_for(state_a)
-        if second:
-            state_b, notes_b = link.parse_params(link.split_link(second))
-            b = link.scenario_for(state_b)
-        else:
-            b, notes_b = scenario, []
+        a, notes_a = _scenario_from_link(first, "Link A")
+        b, notes_b = _scenario_from_link(second, "Link B") if second else (scenario, [])
     except lib.ScenarioError as exc:
         st.error(md(str(exc)))
         return
@@ -88,7 +107,8 @@ def render(page: Page) -> None:
                             for row in report["outputs"]])
     st.markdown("**Every output**")
     table(outputs, "table_diff_outputs")
-    frames = {f"A: {a.name}": lib.run(a).capability, f"B: {b.name}": lib.run(b).capability}
+    name_a, name_b = _line_names(a, b, report)
+    frames = {name_a: lib.run(a).capability, name_b: lib.run(b).capability}
     show_chart(charts.overlay_figure(frames, "largest_run_flop", "largest feasible run [FLOP] (log)", log=True),
                "chart_diff")
 

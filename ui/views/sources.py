@@ -10,14 +10,14 @@ import streamlit as st
 
 import lib
 from lib import units
-from lib.format import number
+from lib.format import month_name, number
 from lib.levers import LEVERS
 from lib.scenario import baseline_path, source_comments
 from lib.sources import DATA_DIR, sources_table
 
 from ..context import Page
 from ..tables import sources_below, table
-from ..text import with_sources
+from ..text import md, with_sources
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -56,21 +56,23 @@ def render(page: Page) -> None:
     table(shown, "table_assumptions")
     sources_below(shown)
     st.markdown("**Watchlist: what would settle each key assumption**")
+    # Sentences, not grid cells: a grid cuts long text at any width.
     items = watchlist()
-    table(items, "table_watchlist")
-    sources_below(items)
+    st.markdown("\n".join(
+        f"- **{md(row['Assumption'])}** (lever: {md(row['Lever'])}). Would settle it: {md(row['What would settle it'])}. "
+        f"Latest: {with_sources(row['Latest evidence'])}. Which way: {md(row['Which way it would push'])}."
+        for _, row in items.iterrows()))
     st.markdown(f"**{int(frame['Assumption'].sum())} of {len(frame)} parameters are assumptions; "
                 f"{int(frame['Unverified'].sum())} rest on a figure recalled without a source (unverified).** "
                 "The Export rule view lists every chip with its sources; the Evidence view, the outside estimates.")
     st.markdown("**Rules**")
-    rules = pd.DataFrame([{"Rule": r.title, "Effective": r.effective, "What it does": r.summary, "Source": r.source}
-                          for r in lib.RULES.values()])
-    table(rules, "table_rules")
-    sources_below(rules)
+    st.markdown("\n".join(f"- **{md(r.title)}** (in force from {month_name(r.effective)}): {with_sources(r.summary.rstrip('.'))}. "
+                           f"Source: {with_sources(r.source)}."
+                           for r in lib.RULES.values()))
     st.markdown("**Bibliography** — every source key used anywhere in the product. Quality: primary (Federal Register, "
                 "filings, company statements), analysis (Epoch, CNAS, SemiAnalysis, IFP, CSIS, RAND), press, aggregator.")
     bib = pd.DataFrame([{"Key": s.key, "Author or publisher": s.author, "Title": s.title, "Date": s.date,
                          "Link": s.url, "Quality": s.quality, "Link checked": s.link_status} for s in sources_table()])
     table(bib, "table_sources", column_config={"Link": st.column_config.LinkColumn(display_text="open")}, height=400)
     st.markdown("**Glossary**")
-    st.markdown(with_sources(units.__doc__.split("Glossary", 1)[1].strip("\n -")).replace("  \n    ", " — "))
+    st.markdown("\n".join(f"- **{md(term)}** — {with_sources(definition)}" for term, definition in units.glossary()))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.explain import why_unchanged
-from lib.format import SUMMARY_LABELS, compact, delta, number
+from lib import units
+from lib.explain import verdict, why_unchanged
+from lib.format import SUMMARY_LABELS, compact, delta, month_name, number
 from lib.model import SUMMARY_UNITS
 
 from .. import cache, controls
-from ..device import show_chart
+from ..device import is_phone, show_chart
 from ..context import Page
 from ..text import md, with_sources
 
@@ -28,29 +29,88 @@ def _delta_color(key: str, colours: str) -> str:
     return "normal" if more_is_good else "inverse"
 
 
+TERMS = ("Planned run", "Largest feasible run", "Runway", "Frontier gap", "H100e")
+
+
+def _terms_help() -> str:
+    glossary = dict(units.glossary())
+    lines = [f"**{term}**: {glossary[term]}" for term in TERMS]
+    lines.append("**p10–p90**: the middle 80% of Monte Carlo draws over the uncertain assumptions (Uncertainty view).")
+    return "\n\n".join(md(line).replace("\\*\\*", "**") for line in lines)
+
+
+def same_as_reference(page: Page) -> bool:
+    return page.reference.scenario.to_dict() == page.scenario.to_dict()
+
+
 def answer_text(page: Page) -> str:
-    s = page.result.summary
-    q = cache.story_range(page.key).summary
-    runway = f"{s['runway_months']} months" + ("+" if s["runway_beyond_horizon"] else "")
-    gap = s["frontier_gap_years_reading"]
-    return (f"**Model: the planned run fits for {runway}** (p10–p90 {q['runway_months']['p10']:.0f}–"
-            f"{q['runway_months']['p90']:.0f}) · **{gap:.1f} years behind the frontier in {page.scenario.reading_year}** "
-            f"(p10–p90 {q['frontier_gap_years_reading']['p10']:.1f}–{q['frontier_gap_years_reading']['p90']:.1f}) · "
-            f"reference: {md(page.reference_name)}")
+    """The verdict: the claim's answer in bold, then the rest, with ranges from the story's Monte Carlo."""
+    lead, rest = verdict(page.result, cache.story_range(page.key).summary)
+    return f"**Model: {md(lead)}** {md(rest)}"
+
+
+def _evidence_tally(page: Page) -> str:
+    counts = cache.hindcast_table(page.key)["status"].value_counts()
+    checked = int(counts.get("in range", 0) + counts.get("miss", 0))
+    if not checked:
+        return "No outside estimate falls in this scenario's period yet."
+    return (f"Checked against {checked} outside estimates: {int(counts.get('in range', 0))} in range, "
+            f"{int(counts.get('miss', 0))} miss (Evidence view).")
+
+
+def _metric_label(key: str, scenario) -> str:
+    if key == "frontier_gap_years_reading":
+        return f"Behind the frontier, {month_name(min(f'{scenario.reading_year}-12', scenario.horizon))}"
+    if key == "h100e_years_total":
+        return f"H100e-years, {scenario.start[:4]}–{scenario.horizon[2:4]}"
+    if key == "largest_run_flop_end":
+        return f"Largest run [FLOP], {month_name(scenario.horizon)}"
+    return SUMMARY_LABELS[key]
+
+
+def _metrics(page: Page, same: bool) -> None:
+    s, r = page.result.summary, page.reference.summary
+    if is_phone():  # two a row: stacked one a row, they would push the chart a screen down
+        row = st.container(horizontal=True, wrap=True, gap="small", key="metrics_row")
+        columns = [row.container(width=170) for _ in HEADLINE]
+    else:
+        columns = st.columns(len(HEADLINE))
+    for column, key in zip(columns, HEADLINE):
+        unit = SUMMARY_UNITS.get(key, "")
+        # Long units go into the label, so the value is never cut on a narrow screen.
+        value = compact(s[key]) if unit == "H100e·years" else number(s[key], unit).removesuffix(" FLOP")
+        if same:
+            column.metric(_metric_label(key, page.scenario), value)
+            continue
+        change = delta(r[key], s[key], unit)
+        column.metric(_metric_label(key, page.scenario), value,
+                      delta=("same as the reference" if change == "same" else f"{change} vs reference"),
+                      delta_color="off" if change == "same" else _delta_color(key, page.colours),
+                      delta_arrow="off" if change == "same" else "auto")
 
 
 def render(page: Page, vintage: str) -> None:
     scenario = page.scenario
+    same = same_as_reference(page)
     st.markdown(f"#### {md(scenario.name)}")
     if scenario.claim:
         st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
-    st.markdown(answer_text(page))
-    with st.popover("What is the reference?", width="content", key="reference_popover"):
+    st.markdown(answer_text(page), help=_terms_help())
+    tally, popover = st.columns([4, 1], vertical_alignment="center")
+    tally.caption(_evidence_tally(page) + ("" if same else f" Deltas read against the reference, "
+                                                            f"{md(page.reference_name)}."))
+    with popover.popover("Reference", width="content", key="reference_popover"):
         reference = page.reference.scenario
         st.markdown(f"**{md(reference.name)}** — every delta, chart and Compare column reads against it.")
         st.markdown(md(reference.description))
         if reference.claim:
             st.caption(md(f"Its question: {reference.claim}"))
+
+    _metrics(page, same)
+    if same:
+        st.caption("Move a lever: each figure then shows its change against this scenario, the reference.")
+    for note in why_unchanged(page.reference, page.result):
+        st.info(with_sources(note), icon="ℹ️")
 
     chart_column, lever_column = st.columns([5, 2], gap="medium")
     with chart_column:
@@ -58,22 +118,11 @@ def render(page: Page, vintage: str) -> None:
         figure = cache.headline_figure(page.key, page.samples, page.show_evidence, 380)
         show_chart(figure, "chart_headline")
     with lever_column:
-        st.markdown("**Levers**")
-        box = st.container(height=430, border=False, key="levers_box")
+        # A fixed-height box beside the chart on a desktop. On a phone a box that scrolls inside the page catches
+        # the thumb and can drag a slider, and thirteen open sliders push the views a screen away: an expander.
+        if is_phone():
+            box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
+        else:
+            st.markdown("**Levers**")
+            box = st.container(height=430, border=False, key="levers_box")
         controls.basic_levers(box, scenario.preset or page.key[0], vintage)
-
-    s, r = page.result.summary, page.reference.summary
-    columns = st.columns(len(HEADLINE))
-    for column, key in zip(columns, HEADLINE):
-        unit = SUMMARY_UNITS.get(key, "")
-        label = SUMMARY_LABELS[key] + (f", {scenario.reading_year}" if key.endswith("_reading") else "")
-        change = delta(r[key], s[key], unit)
-        value = number(s[key], unit)
-        if unit == "H100e·years":  # long unit: into the label, so the value never truncates
-            label, value = f"{label} [H100e-years]", compact(s[key])
-        column.metric(label, value,
-                      delta=("same as the reference" if change == "same" else f"{change} vs reference"),
-                      delta_color="off" if change == "same" else _delta_color(key, page.colours),
-                      delta_arrow="off" if change == "same" else "auto")
-    for note in why_unchanged(page.reference, page.result):
-        st.info(md(note), icon="ℹ️")

@@ -52,11 +52,33 @@ def goal_message(answer: dict, target: tuple, year: int) -> str:
             f"({number(answer['metric_at_value'], unit)} there).")
 
 
+# Levers that make more domestic chips. More of them can lower a later figure: chips made sooner draw the HBM
+# stockpile down sooner, and some retire before the horizon (the model's timing effect, tested per year).
+SUPPLY_LEVERS = ("logic_wafers_per_month", "logic_wafer_growth", "logic_yield", "die_bank_dies",
+                 "domestic_hbm_stacks_per_year", "domestic_hbm_growth", "hbm_imports_after_control",
+                 "hbm_imports_per_month", "hbm_front_running_stacks")
+LOWER_IS_MORE = ("frontier_gap_years_reading", "frontier_gap_years_end")  # for these outputs, lower is more capability
+
+
+def counter_intuitive(frame: pd.DataFrame, output: str) -> list[str]:
+    """Supply levers whose high value gives China less capability on ``output`` [lever labels]."""
+    sign = -1 if output in LOWER_IS_MORE else 1
+    return [row.label for row in frame.itertuples()
+            if row.lever in SUPPLY_LEVERS and sign * (row.change_at_high - row.change_at_low) < 0]
+
+
 def _tornado(page: Page, output: str, kind: str, title: str) -> None:
     frame = cache.sensitivity(page.key, output, kind)
     unit = SUMMARY_UNITS.get(output, "")
     st.markdown(f"**{title}** (base {md(number(frame.attrs['base'], unit))})")
-    show_chart(charts.tornado_figure(frame, "change"), f"chart_tornado_{kind}")
+    axis = f"change in {label(output).lower()}" + (f" [{unit}]" if unit else "")
+    show_chart(charts.tornado_figure(frame, axis, ".2e" if unit == "FLOP" else ".3g"), f"chart_tornado_{kind}")
+    odd = counter_intuitive(frame, output)
+    if odd:
+        st.caption(f"{md(', '.join(odd))}: more gives less here. National output is the smaller of what logic "
+                   "and HBM allow; more logic turns the HBM stockpile into chips sooner, for other buyers or before "
+                   "this scenario's start (whose starting stock is fixed), and leaves fewer stacks for the years "
+                   "counted here. A simplification: the model does not re-plan the stockpile when logic is ample.")
     shown = pd.DataFrame({"Lever": frame["label"], "Low": [number(v, LEVERS[n].unit) for n, v in
                                                            zip(frame["lever"], frame["low_value"])],
                           "High": [number(v, LEVERS[n].unit) for n, v in zip(frame["lever"], frame["high_value"])],
@@ -74,11 +96,14 @@ def render(page: Page) -> None:
     st.markdown("**Goal-seek.** Which lever value reaches a target? Solved by bisection, then moved onto the "
                 "slider's steps on the side that still meets the target and checked.")
     cols = st.columns(4)
-    lever = cols[0].selectbox("Lever", SOLVE_LEVERS, key="solve_lever", format_func=label)
+    # The default question is one the presets do not already answer: how much smuggling buys 28 months?
+    lever = cols[0].selectbox("Lever", SOLVE_LEVERS, key="solve_lever", format_func=label,
+                              index=SOLVE_LEVERS.index("leakage"))
     target_key = cols[1].selectbox("Target", list(TARGET_KEYS), key="solve_key",
-                                   format_func=lambda k: TARGET_LABELS.get(k, label(k)))
+                                   format_func=lambda k: TARGET_LABELS.get(k, label(k)),
+                                   index=list(TARGET_KEYS).index("runway_months"))
     op = cols[2].selectbox("Comparison", (">=", "<="), key="solve_op", format_func={">=": "at least", "<=": "at most"}.get)
-    goal = cols[3].number_input("Value", value=3.0, key="solve_value", format="%.4g")
+    goal = cols[3].number_input("Value", value=28.0, key="solve_value", format="%.4g")
     scenario = page.scenario
     years = list(range(int(scenario.start[:4]), int(scenario.horizon[:4]) + 1))
     year = st.select_slider("By year", options=years, value=min(max(2027, years[0]), years[-1]), key="solve_year")

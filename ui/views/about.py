@@ -28,7 +28,10 @@ domestic chip counted from the Ascend 910B); inference H100e with memory bandwid
 of national output is counted in accelerators, so a GDDR chip (Kunlun) is capped like an HBM chip; the national mix
 covers Huawei, Kunlun and Cambricon, not T-Head and the rest; stockpiles of dies and HBM are drawn at most 1/12 a
 month; SMIC's wafers before Dec 2025 are extrapolated back at the growth lever; the China aggregate is one pool of which
-one run uses a fixed share. Results are conditional what-ifs, not forecasts.
+one run uses a fixed share; an actor takes its share month by month and what it does not take goes to other buyers,
+so more logic or HBM, drawn sooner, can leave it slightly fewer chips later (the Uncertainty view flags this where
+it happens); the gap is the lag of the largest feasible run, not of the best model. Results are conditional
+what-ifs, not forecasts.
 
 *How to cite.* Chokepoint, model version {lib.MODEL_VERSION}, with the share link of the scenario you used. The
 command line (`python -m lib`) reproduces every figure byte for byte.

@@ -89,40 +89,52 @@ def _metrics(page: Page, same: bool) -> None:
                       delta_arrow="off" if change == "same" else "auto")
 
 
-def render(page: Page, vintage: str) -> None:
-    scenario = page.scenario
-    same = same_as_reference(page)
-    st.markdown(f"#### {md(scenario.name)}")
-    if scenario.claim:
-        st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
-    st.markdown(answer_text(page), help=_terms_help())
-    tally, popover = st.columns([4, 1], vertical_alignment="center")
-    tally.caption(_evidence_tally(page) + ("" if same else f" Deltas read against the reference, "
-                                                            f"{md(page.reference_name)}."))
-    with popover.popover("Reference", width="content", key="reference_popover"):
-        reference = page.reference.scenario
-        st.markdown(f"**{md(reference.name)}** — every delta, chart and Compare column reads against it.")
-        st.markdown(md(reference.description))
-        if reference.claim:
-            st.caption(md(f"Its question: {reference.claim}"))
-
+def _figures_and_notes(page: Page, same: bool) -> None:
     _metrics(page, same)
     if same:
         st.caption("Move a lever: each figure then shows its change against this scenario, the reference.")
     for note in why_unchanged(page.reference, page.result):
         st.info(with_sources(note), icon="ℹ️")
 
+
+def _headline_chart(page: Page) -> None:
+    st.markdown("**Training runs: what the fleet can train vs the planned run and the frontier**")
+    figure = cache.headline_figure(page.key, page.samples, page.show_evidence, 380)
+    show_chart(figure, "chart_headline")
+
+
+def render(page: Page, vintage: str) -> None:
+    scenario = page.scenario
+    same = same_as_reference(page)
+    phone = is_phone()
+    st.markdown(f"#### {md(scenario.name)}")
+    if scenario.claim:
+        st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
+    st.markdown(answer_text(page), help=_terms_help())
+    line = st.container(horizontal=True, vertical_alignment="center", key="tally_line")
+    line.caption(_evidence_tally(page) + ("" if same else f" Deltas read against the reference, "
+                                                           f"{md(page.reference_name)}."))
+    with line.popover("Reference", width="content", key="reference_popover"):
+        reference = page.reference.scenario
+        st.markdown(f"**{md(reference.name)}** — every delta, chart and Compare column reads against it.")
+        st.markdown(md(reference.description))
+        if reference.claim:
+            st.caption(md(f"Its question: {reference.claim}"))
+
+    if phone:
+        # A phone shows one column: the chart first, so it opens the page; the figures and levers follow.
+        _headline_chart(page)
+        _figures_and_notes(page, same)
+        # A box that scrolls inside the page catches the thumb and can drag a slider, and thirteen open sliders
+        # push the views a screen away: an expander, one tap to open.
+        box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
+        controls.basic_levers(box, scenario.preset or page.key[0], vintage)
+        return
+    _figures_and_notes(page, same)
     chart_column, lever_column = st.columns([5, 2], gap="medium")
     with chart_column:
-        st.markdown("**Training runs: what the fleet can train vs the planned run and the frontier**")
-        figure = cache.headline_figure(page.key, page.samples, page.show_evidence, 380)
-        show_chart(figure, "chart_headline")
+        _headline_chart(page)
     with lever_column:
-        # A fixed-height box beside the chart on a desktop. On a phone a box that scrolls inside the page catches
-        # the thumb and can drag a slider, and thirteen open sliders push the views a screen away: an expander.
-        if is_phone():
-            box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
-        else:
-            st.markdown("**Levers**")
-            box = st.container(height=430, border=False, key="levers_box")
+        st.markdown("**Levers**")
+        box = st.container(height=430, border=False, key="levers_box")  # beside the chart: both seen together
         controls.basic_levers(box, scenario.preset or page.key[0], vintage)

@@ -33,13 +33,18 @@ def show_notices(key: tuple) -> None:
     ss.setdefault("_notice_key", key)
     if ss["_notice_key"] != key:
         ss["notices"] = []
-    notices = ss.get("notices", []) + ss.get("scenario_notices", [])
-    for notice in notices[:NOTICES_SHOWN]:
-        st.warning(md(notice), icon="⚠️")
-    if len(notices) > NOTICES_SHOWN:
-        with st.expander(f"{len(notices) - NOTICES_SHOWN} more notices about this link", key="more_notices"):
-            for notice in notices[NOTICES_SHOWN:]:
-                st.markdown(f"- {md(notice)}")
+    # Notices that change what is shown (a value clamped or replaced) first; those about ignored input after.
+    notices = sorted(ss.get("notices", []) + ss.get("scenario_notices", []),
+                     key=lambda text: 0 if ("; used " in text or "Showing" in text) else 1)
+    # One container, so that notices going away do not shift (and remount) the widgets below them.
+    with st.container(key="notices"):
+        for notice in notices[:NOTICES_SHOWN]:
+            st.warning(md(notice), icon="⚠️")
+        if len(notices) > NOTICES_SHOWN:
+            more = len(notices) - NOTICES_SHOWN
+            with st.expander(f"{more} more notice{'s' * (more != 1)} about this link", key="more_notices"):
+                for notice in notices[NOTICES_SHOWN:]:
+                    st.markdown(f"- {md(notice)}")
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from .compare import reference_for
+from .evidence import hindcast
 from .explain import domestic_binding, import_constraints, verdict
 from .format import delta, label, number, number_range
 from .levers import LEVERS
@@ -127,7 +128,7 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
     story = [p(f"Chokepoint brief: {scenario.name}", title)]
     if scenario.claim:
         story.append(p(f"Claim tested: {scenario.claim} — {scenario.claim_source}", base))
-    lead, rest = verdict(result, q)
+    lead, rest = verdict(result, q, hindcast(result) if scenario.verdict == "hindcast" else None)
     story.append(p(f"Model answer: {lead} {rest} Reference: {reference_scenario.name}.", head))
 
     rows = [["Headline", "This scenario", "Reference", "Change", "Range p10–p90"]]

@@ -104,7 +104,10 @@ def _vline(x, color="#c62828", dash="dash") -> dict:
 
 EVIDENCE_SYMBOLS = ("diamond", "square", "triangle-up", "circle", "star", "hexagon", "triangle-down", "cross",
                     "pentagon", "x")
-HOVER_LINE_CHARS = 60  # [characters] a hover note wider than this runs off a phone and off a chart's edge
+COINCIDENT_SHIFT = 1.09  # [× TPP] how far right a second status at the same specs is drawn (~9%, one marker width)
+HOVER_PAD = "\u00a0" * 8  # no-break spaces: Plotly keeps them when it measures a line
+HOVER_LINE_CHARS = 40  # [characters] a hover note wider than this runs off a phone and off a chart's edge
+TICK_LINE_CHARS = 22  # [characters] a category label longer than this is broken into lines
 
 
 def wrap(text: str, width: int = HOVER_LINE_CHARS) -> str:
@@ -117,6 +120,12 @@ def wrap(text: str, width: int = HOVER_LINE_CHARS) -> str:
         else:
             line = f"{line} {word}".strip()
     return "<br>".join([*lines, line]) if line else "<br>".join(lines)
+
+
+def pad(text: str) -> str:
+    """Each line of a hover text with room after it: Plotly's unified hover box measures a multi-line entry
+    short by about one marker's width and cuts its lines (seen in chromium at 1280 and 390 px)."""
+    return "<br>".join(f"{line}{HOVER_PAD}" for line in text.split("<br>"))
 
 
 def evidence_value(y: float) -> str:
@@ -142,13 +151,13 @@ def evidence_traces(points: list, sources: dict, y_scale: float = 1.0) -> list:
         symbol = symbols.setdefault(point["label"], EVIDENCE_SYMBOLS[len(symbols) % len(EVIDENCE_SYMBOLS)])
         role = "input" if point["input"] else "check"
         traces.append(dict(type="scatter", x=[point["x"]], y=[y], mode="markers",
-                           name=safe(f"{point['label']} ({role})"),
+                           name=safe(point["label"]),
                            showlegend=point["label"] not in named, legendgroup=f"evidence {point['label']}",
                            marker=dict(color="white" if point["input"] else EVIDENCE_COLOR, size=8,
                                        symbol=symbol, line=dict(color=EVIDENCE_COLOR, width=1.5)),
-                           error_y=error, customdata=[[wrap(safe(point["mapping"])), evidence_value(y)]],
-                           hovertemplate=f"<b>{wrap(safe(name))}</b> ({'an input here' if point['input'] else 'a check'})"
-                                         "<br>%{customdata[1]}<br>%{customdata[0]}<extra></extra>"))
+                           error_y=error, customdata=[[pad(wrap(safe(point["mapping"]))), evidence_value(y)]],
+                           hovertemplate=f"<b>{pad(wrap(safe(name)))}</b><br>{role}: %{{customdata[1]}}"
+                                         "<br>%{customdata[0]}<extra></extra>"))
         named.add(point["label"])
     return traces
 
@@ -209,7 +218,7 @@ def channels_figure(cap: pd.DataFrame, evidence: list | None = None, sources: di
                    hovertemplate="%{y:,.0f} H100e") for c, name, key in columns]
     if evidence:
         traces += evidence_traces(evidence, sources or {})
-    return _figure(traces, "H100e arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y")
+    return _figure(traces, "H100e arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y", xaxis_ticklabelmode="period")
 
 
 def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None = None,
@@ -232,7 +241,7 @@ def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None
         traces += evidence_traces(evidence, sources or {})
     first, last = int(yearly.index.min()), int(yearly.index.max())
     earliest = min([first] + [p["x"].year for p in evidence or []])
-    return _figure(traces, "chips arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y",
+    return _figure(traces, "chips arriving per year", barmode="stack", xaxis_dtick="M12", xaxis_tickformat="%Y", xaxis_ticklabelmode="period",
                    xaxis_range=[f"{earliest}-01-01", f"{last}-12-31"])
 
 
@@ -279,7 +288,7 @@ def national_figure(national: pd.DataFrame, start: str, evidence: list | None = 
     notes = [dict(x=pd.Timestamp(start + "-01"), y=1, yref="paper", text="scenario start", showarrow=False,
                   xanchor="left", yanchor="top", font=dict(size=11, color="#616161"))]
     return _figure(traces, "accelerators per year", shapes, notes, barmode="overlay", xaxis_dtick="M12",
-                   xaxis_tickformat="%Y", hovermode="closest", height=440)
+                   xaxis_tickformat="%Y", xaxis_ticklabelmode="period", hovermode="closest", height=440)
 
 
 def gap_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, fans: dict | None = None,
@@ -384,25 +393,36 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
     rows["tpp_plot"] = rows["tpp"].fillna(known_tpp.min() * 0.62)
     domestic = rows["origin"] == "domestic" if "origin" in rows else pd.Series(False, index=rows.index)
     rows["group"] = list(zip(rows["tpp_plot"].round(0), rows["density_plot"].round(2), rows["status"], domestic))
+    # Spec-identical chips of different status (H100 case-by-case, H800 controlled) would hide one under the
+    # other: each further status at the same spot moves right by COINCIDENT_SHIFT.
+    spots: dict = {}
+    shift = {}
+    for group in dict.fromkeys(rows["group"]):
+        spot = group[:2]
+        shift[group] = COINCIDENT_SHIFT ** len(spots.setdefault(spot, []))
+        spots[spot].append(group)
     traces, points = [], []
     for status, color in STATUS_COLORS.items():
         chosen = rows[rows["status"] == status]
         if chosen.empty:
             continue
         xs, ys, hovers, symbols = [], [], [], []
-        for (tpp, density, _, home), g in chosen.groupby("group", sort=False):
-            xs.append(tpp)
+        for group, g in chosen.groupby("group", sort=False):
+            tpp, density, _, home = group
+            xs.append(tpp * shift[group])
             ys.append(density)
-            # A domestic chip is not subject to US rules: hollow, with its status as if it were exported.
+            # A domestic chip is not subject to US rules: hollow, coloured by its status as if exported from the US.
             symbols.append("circle-open" if home else "circle")
-            points.append((tpp, density, safe(" / ".join(g["chip"]))))
+            points.append((tpp * shift[group], density, safe(" / ".join(g["chip"]))))
             suffix = " (domestic: the rule does not apply; as if exported from the US)" if home else ""
-            hovers.append("<br>".join(f"{safe(c)}: {safe(r)}{suffix}" for c, r in zip(g["chip"], g["reason"])))
+            hovers.append("<br>".join(f"<b>{safe(c)}</b>, {STATUS_NAMES[status]}: {wrap(safe(r))}{suffix}"
+                                      for c, r in zip(g["chip"], g["reason"])))
         traces.append(dict(type="scatter", x=xs, y=ys, mode="markers", name=STATUS_NAMES[status], cliponaxis=False,
                            marker=dict(color=color, size=11, symbol=symbols, line=dict(color=color, width=2)),
                            customdata=hovers, hovertemplate="%{customdata}<extra></extra>"))
     if domestic.any():
-        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name="hollow: domestic (rule n/a)",
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers",
+                           name="hollow: domestic, coloured as if exported",
                            marker=dict(color="#757575", size=11, symbol="circle-open", line=dict(width=2)),
                            hoverinfo="skip"))
     if own:
@@ -444,36 +464,34 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
 def tornado_figure(frame: pd.DataFrame, output_label: str, unit_format: str = ".3s") -> go.Figure:
     """Change in the output when each lever swings to its low and high value."""
     rows = frame.iloc[::-1]
-    labels = [safe(x) for x in rows["label"]]
+    labels = [wrap(safe(x), TICK_LINE_CHARS) for x in rows["label"]]  # two short lines leave the bars room on a phone
     traces = [dict(type="bar", y=labels, x=rows["change_at_low"].to_numpy(), orientation="h", name="lever at low",
                    marker=dict(color="#90caf9"), customdata=rows["low_value"].to_numpy(),
                    hovertemplate="low %{customdata:.3g}: %{x:+" + unit_format + "}<extra></extra>"),
               dict(type="bar", y=labels, x=rows["change_at_high"].to_numpy(), orientation="h", name="lever at high",
                    marker=dict(color="#1565c0"), customdata=rows["high_value"].to_numpy(),
                    hovertemplate="high %{customdata:.3g}: %{x:+" + unit_format + "}<extra></extra>")]
-    height = 110 + 24 * len(rows)
+    height = 110 + 34 * len(rows)
     return _figure(traces, "", barmode="overlay", xaxis_title=output_label, hovermode="closest", height=height,
                    margin=dict(l=10, r=12, t=30, b=10),
                    legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font=dict(size=11)))
 
 
 def compare_figure(names: list, values: list, texts: list, unit_label: str) -> go.Figure:
-    """One output across scenarios as dots on a line from the axis (a lollipop), one row per scenario.
+    """One output across scenarios as dots, one row per scenario, each labelled with its value.
 
-    Dots, not bars: the axis spans the values so small differences show, and a bar on an axis that does not
-    start at zero would overstate them. Rows are horizontal so long names stay readable on a phone."""
+    Dots without bars or stems: the axis spans the values so small differences show, and a bar or stem from an
+    axis that does not start at zero would overstate them. Rows are horizontal so names stay readable on a phone."""
     low, high = min(values), max(values)
     pad = (high - low) * 0.3 or abs(high) * 0.05 or 1.0
     start = max(low - pad, 0) if low >= 0 else low - pad
     rows = [safe(n) for n in names]
-    stems = [dict(type="line", xref="x", yref="y", x0=start, x1=v, y0=r, y1=r, line=dict(color="#90caf9", width=2))
-             for r, v in zip(rows, values)]
     traces = [dict(type="scatter", y=rows, x=values, mode="markers+text", marker=dict(color="#1565c0", size=12),
                    text=[safe(t) for t in texts], textposition="middle right", cliponaxis=False,
                    hovertemplate="%{text}<extra></extra>", showlegend=False)]
-    return _figure(traces, "", stems, xaxis_title=unit_label, xaxis_range=[start, high + pad * 1.6],
+    return _figure(traces, "", xaxis_title=unit_label, xaxis_range=[start, high + pad * 2.5],
                    yaxis_autorange="reversed", height=90 + 40 * len(rows), hovermode="closest",
-                   margin=dict(l=10, r=12, t=12, b=10))
+                   margin=dict(l=10, r=40, t=12, b=10))
 
 
 def overlay_figure(frames: dict, column: str, unit_label: str, log: bool = False) -> go.Figure:

@@ -208,22 +208,25 @@ def runway_sentence(result, runway_range: dict | None = None) -> str:
     if scenario.claim_runway_months:
         low, high = scenario.claim_runway_months
         months = s["runway_months"]
+        claim = f"{scenario.claim_runway_by} ({low}–{high} months)" if scenario.claim_runway_by \
+            else f"the claimed {low}–{high} months"
         if low <= months <= high:
-            text += f", within the claimed {low}–{high} months"
+            text += f", within {claim}"
         elif months < low:
-            text += f", {low - months} month{'s' * (low - months != 1)} short of the claimed {low}–{high}"
+            text += f", {low - months} month{'s' * (low - months != 1)} short of {claim}"
         else:
-            text += f", beyond the claimed {low}–{high} months"
+            text += f", beyond {claim}"
     return text + "."
 
 
 def gap_sentence(result, gap_range: dict | None = None) -> str:
-    """'China is 3.1 years behind the frontier by Dec 2027 (p10–p90 2.8–3.4).'"""
+    """"China's largest feasible training run is 3.1 years behind the frontier's by Dec 2027 (p10–p90 2.8–3.4)."
+    The gap is in compute, not in models (see the glossary)."""
     s, scenario = result.summary, result.scenario
     spread = f" (p10–p90 {gap_range['p10']:.1f}–{gap_range['p90']:.1f})" if gap_range else ""
     month = min(f"{scenario.reading_year}-12", scenario.horizon)
-    return (f"{actor_name(scenario)} is {s['frontier_gap_years_reading']:.1f} years behind the frontier "
-            f"by {month_name(month)}{spread}.")
+    return (f"{actor_name(scenario)}'s largest feasible training run is {s['frontier_gap_years_reading']:.1f} years "
+            f"behind the frontier's by {month_name(month)}{spread}.")
 
 
 def channels_sentence(result) -> str:
@@ -235,16 +238,35 @@ def channels_sentence(result) -> str:
     return f"In {year} its compute grows by (H100e): " + ", ".join(parts) + "."
 
 
-def verdict(result, ranges: dict | None = None) -> tuple[str, str]:
+def hindcast_sentence(table: pd.DataFrame) -> str:
+    """'10 of 15 outside estimates reproduced (within their range); misses: US Commerce, Huawei … 2025 (+251%); …'"""
+    checked = table[table["status"].isin(["in range", "miss"])]
+    misses = checked[checked["status"] == "miss"]
+    if checked.empty:
+        return "No outside estimate falls in this scenario's period yet."
+    text = f"{len(checked) - len(misses)} of {len(checked)} outside estimates reproduced (within their range)"
+    if misses.empty:
+        return text + "."
+    named = [f"{row.label}, {row.output.split(' [')[0]} {row.period} ({row.miss:+.0%})".replace("-", "−")
+             for row in misses.head(3).itertuples()]
+    more = f" and {len(misses) - 3} more" if len(misses) > 3 else ""
+    return f"{text}; misses: {'; '.join(named)}{more}."
+
+
+def verdict(result, ranges: dict | None = None, hindcast: pd.DataFrame | None = None) -> tuple[str, str]:
     """The model's answer to the scenario's claim: (lead sentence, what follows), plain text.
 
-    A scenario with a claimed runway (``claim_runway_months``) leads with the runway against the claim; any
-    other leads with the gap to the frontier and what each channel adds. ``ranges`` holds the Monte Carlo
-    quantiles by summary key (``lib.run_monte_carlo(...).summary``), or None.
+    What leads is the scenario's ``verdict``: "runway" (against ``claim_runway_months`` when set), "gap" (with
+    what each channel adds) or "hindcast" (how many outside estimates it reproduces; needs ``hindcast``, the
+    ``lib.evidence.hindcast`` table). ``ranges`` holds the Monte Carlo quantiles by summary key
+    (``lib.run_monte_carlo(...).summary``), or None.
     """
     ranges = ranges or {}
     runway = runway_sentence(result, ranges.get("runway_months"))
     gap = gap_sentence(result, ranges.get("frontier_gap_years_reading"))
-    if result.scenario.claim_runway_months:
+    kind = result.scenario.verdict
+    if kind == "runway":
         return runway, gap
+    if kind == "hindcast" and hindcast is not None:
+        return hindcast_sentence(hindcast), f"{gap} {runway}"
     return gap, f"{channels_sentence(result)} {runway}"

@@ -148,7 +148,7 @@ def parse_number(value, field: str, minimum: float, maximum: float, *, integer: 
         if not clamp or math.isnan(number):
             raise ScenarioError(f"{field}: {excerpt(value)} is out of range; allowed: {allowed}")
         number = min(maximum, max(minimum, number))
-        notice = f"{field}: {excerpt(value)} is outside {allowed}; used {plain_number(number)}."
+        notice = f"{field}: {excerpt(value)} is out of range; allowed: {allowed}; used {plain_number(number)}."
     if integer and not float(number).is_integer():
         if not clamp:
             raise ScenarioError(f"{field}: {excerpt(value)} is not a whole number; allowed: {allowed}")

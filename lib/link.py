@@ -109,7 +109,8 @@ def base_scenario(preset: str, custom: str = "") -> Scenario:
             except ScenarioError as exc:
                 text = str(exc)
                 prefix = "the link's uploaded scenario (custom=)"
-                raise ScenarioError(text if text.startswith(prefix) else f"{prefix}: {text}") from None
+                named = text.startswith((prefix, "custom:"))  # already says where it comes from
+                raise ScenarioError(text if named else f"{prefix}: {text}") from None
         else:
             hit = load_scenario(preset)
         while len(_BASE_CACHE) >= 32:

@@ -31,7 +31,9 @@ MAX_FILE_BYTES = 256 * 1024  # [bytes] a scenario is a few kB; Assumption: anyth
 EARLIEST, LATEST = "2022-01", "2035-12"  # the rules start in Oct 2022; Assumption: no projection past 2035
 NEVER = "never"
 RULE_VINTAGE_CHOICES = ("timeline", *RULES)
-LIMITS = {"name": 120, "description": 4_000, "claim": 600, "claim_source": 300, "actor": 80, "reference": 60}
+LIMITS = {"name": 120, "description": 4_000, "claim": 600, "claim_source": 300, "claim_runway_by": 80, "actor": 80,
+          "reference": 60}
+VERDICTS = ("runway", "gap", "hindcast")  # what the page's verdict leads with
 MAX_CLAIM_MONTHS = 240  # [months] Assumption: no claim about a runway beyond 20 years
 MAX_ITEMS = {"claim_runway_months": 2, "deliveries": 240, "domestic_mix": 60, "national_mix": 60, "import_chips": 40, "allowed_chips": 40,
              "sources": 300}
@@ -40,7 +42,7 @@ MAX_ITEMS = {"claim_runway_months": 2, "deliveries": 240, "domestic_mix": 60, "n
 SOURCE_KEY_RE = re.compile(r"K[0-9]{1,3}[a-z]?", re.ASCII)
 
 TOP_LEVEL_KEYS = ("schema_version", "model_version", "name", "description", "claim", "claim_source",
-                  "claim_runway_months", "actor",
+                  "claim_runway_months", "claim_runway_by", "verdict", "actor",
                   "reference", "start", "horizon", "what_if_from", "rule_vintage", "hbm_control_from", "reading_year",
                   "import_chips", "allowed_chips", "frontier_anchor_month", "levers", "initial_stock", "deliveries",
                   "domestic_mix", "national_mix", "sources")
@@ -61,6 +63,8 @@ class Scenario:
     hbm_control_from : month the HBM export control takes effect ["YYYY-MM"], or "never"
     reading_year : the year the headline reads the gap and the fleet at [year]
     claim_runway_months : (low, high) runway the claim asserts [months], for the page's verdict; () if none
+    claim_runway_by : who made that claim, as the verdict names it ("Robin Li's 'one or two years'")
+    verdict : what the page's verdict leads with: "runway", "gap" or "hindcast" (the outside estimates)
     levers : (name, value) pairs for every entry of ``lib.levers.LEVERS`` [their units]
     initial_stock : (chip, units) at the start [chips]
     deliveries : (month, chip, units) already ordered [chips]
@@ -91,6 +95,8 @@ class Scenario:
     claim: str = ""
     claim_source: str = ""
     claim_runway_months: tuple = ()
+    claim_runway_by: str = ""
+    verdict: str = "gap"
     reference: str = ""
     sources: tuple = ()
     preset: str = ""
@@ -127,7 +133,8 @@ class Scenario:
         data = {
             "schema_version": SCHEMA_VERSION, "model_version": MODEL_VERSION, "name": self.name,
             "description": self.description, "claim": self.claim, "claim_source": self.claim_source,
-            "claim_runway_months": list(self.claim_runway_months), "actor": self.actor, "reference": self.reference, "start": self.start, "horizon": self.horizon,
+            "claim_runway_months": list(self.claim_runway_months), "claim_runway_by": self.claim_runway_by,
+            "verdict": self.verdict, "actor": self.actor, "reference": self.reference, "start": self.start, "horizon": self.horizon,
             "what_if_from": self.what_if_from, "rule_vintage": self.rule_vintage,
             "hbm_control_from": self.hbm_control_from, "reading_year": self.reading_year,
             "import_chips": list(self.import_chips), "allowed_chips": list(self.allowed_chips),
@@ -482,6 +489,10 @@ def _build(raw: dict, preset: str = "", notices: tuple = ()) -> Scenario:
                                           unit="months")[0]) for i, v in enumerate(claim_months))
     if claim_months and claim_months[0] > claim_months[1]:
         raise ScenarioError(f"claim_runway_months: {excerpt(list(claim_months))} is not allowed; allowed: low ≤ high")
+    verdict = raw.get("verdict", "runway" if claim_months else "gap")
+    if verdict not in VERDICTS:
+        raise ScenarioError(f"verdict: {excerpt(verdict)} is unknown{suggest(str(verdict), VERDICTS)}; "
+                            f"allowed: {', '.join(VERDICTS)}")
     reference = _text(raw, "reference")
     if reference and reference not in list_presets():
         raise ScenarioError(f"reference: {excerpt(reference)} is not a preset{suggest(reference, list_presets())}; "
@@ -489,7 +500,8 @@ def _build(raw: dict, preset: str = "", notices: tuple = ()) -> Scenario:
     return Scenario(
         name=_text(raw, "name", "Untitled"), description=_text(raw, "description", multiline=True),
         claim=_text(raw, "claim", multiline=True), claim_source=_text(raw, "claim_source"),
-        claim_runway_months=claim_months, actor=_text(raw, "actor", "actor"), reference=reference, start=start, horizon=horizon, what_if_from=what_if,
+        claim_runway_months=claim_months, claim_runway_by=_text(raw, "claim_runway_by"), verdict=verdict,
+        actor=_text(raw, "actor", "actor"), reference=reference, start=start, horizon=horizon, what_if_from=what_if,
         rule_vintage=vintage, hbm_control_from=hbm, reading_year=int(reading_year),
         import_chips=_chip_list(raw, "import_chips", FOREIGN), allowed_chips=_chip_list(raw, "allowed_chips", FOREIGN),
         frontier_anchor_month=parse_month(raw.get("frontier_anchor_month", "2023-03"), "frontier_anchor_month",

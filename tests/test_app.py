@@ -55,12 +55,12 @@ def test_default_tells_the_story(app):
     months, end = result.summary["runway_months"], result.summary["runway_end_month"]
     verdict = text.replace("\\", "")
     assert f"feasible for {months} months from Nov 2023, until {lib.format.month_name(end)}" in verdict
-    assert "within the claimed 12–24 months" in verdict and "p10–p90" in verdict  # the verdict on the CEO's claim
+    assert 'within Robin Li\'s "one or two years" (12–24 months)' in verdict and "p10–p90" in verdict  # the claim
     assert "by Dec 2027" in verdict
     assert runway(app) == result.summary["runway_months"]
     assert app.get("plotly_chart")[0].proto.spec and chart_specs(app)[0]["data"][0]["name"]
-    assert all(not m.delta for m in app.metric)  # on a first visit the scenario is its own reference: no deltas
-    assert "reference" not in " ".join(c.value for c in app.caption if "outside estimates" in c.value)
+    # On a first visit the scenario is its own reference: every figure says so, none shows a change.
+    assert all(m.delta == "this is the reference" for m in app.metric)
 
 
 @pytest.mark.parametrize("view", ["Projection", "Channels & domestic", "Compare", "Evidence"])
@@ -83,15 +83,18 @@ def test_every_preset_renders_against_its_reference(preset):
     scenario = lib.load_scenario(preset)
     assert runway(at) == lib.run(scenario).summary["runway_months"]
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
-    if scenario.claim_runway_months:
-        assert "the claimed 12–24 months" in text
+    if scenario.verdict == "runway":
+        assert 'Robin Li\'s "one or two years" (12–24 months)' in text
+    elif scenario.verdict == "hindcast":  # leads with how many outside estimates the model reproduces
+        assert re.search(r"\*\*Model: \d+ of \d+ outside estimates reproduced", text), text[:400]
     else:  # a China preset leads with the gap and what each channel adds
-        assert "**Model: China is" in text and "years behind the frontier by Dec 2027" in text and "domestic" in text
+        assert "**Model: China's largest feasible training run is" in text and "by Dec 2027" in text
+        assert "domestic" in text
     if scenario.reference != preset:
         reference = lib.load_scenario(scenario.reference)
         captions = " ".join(c.value for c in at.caption).replace("\\", "")
         assert f"against the reference, {reference.name}" in captions
-        assert all(m.delta for m in at.metric)
+        assert all(m.delta and m.delta != "this is the reference" for m in at.metric)
 
 
 def test_full_embargo_reads_against_baidus_real_timeline():
@@ -142,9 +145,9 @@ def test_a_lever_that_moves_nothing_says_why():
 
 @pytest.mark.parametrize("params, fragment", [
     ({"leakage": "lots"}, "leakage: 'lots' is not a number"),
-    ({"tpp_threshold": "99999999"}, "tpp_threshold: '99999999' is outside"),
+    ({"tpp_threshold": "99999999"}, "tpp_threshold: '99999999' is out of range"),
     ({"leakage": "nan"}, "is not a number"),
-    ({"leakage": "1e400"}, "is outside"),
+    ({"leakage": "1e400"}, "is out of range"),
     ({"leakage": "9" * 5000}, "is not a number"),
     ({"what_if_notice_months": "1.99"}, "not a whole number"),
     ({"what_if_from": "٢٠٢٤-٠١"}, "what_if_from"),
@@ -187,7 +190,8 @@ def test_custom_link_with_a_huge_number_or_bad_lever_keeps_the_page():
         at = make({"custom": _custom({**data, **change})})
         assert not at.exception
         text = " ".join(w.value for w in at.warning).replace("\\", "")
-        assert "the link's uploaded scenario (custom=)" in text and "Showing the preset instead" in text
+        assert text.startswith(("the link's uploaded scenario (custom=)", "custom:")), text  # names where it is
+        assert "Showing the preset instead" in text
 
 
 def test_samples_in_link_turn_on_fans():
@@ -346,3 +350,12 @@ def test_diff_refuses_text_that_is_not_a_link_and_names_lines_by_their_differenc
     assert names == ["A: Leakage (smuggling) 30%", "B: Leakage (smuggling) 10%"]
     share = [c.value for c in at.code][0]
     assert "view=" not in share and "preset=baidu-2023" in share  # the shared link lands on the story
+
+
+def test_goal_seek_quotes_the_value_its_button_applies():
+    at = make({"view": "Uncertainty", "preset": "china-2026"})
+    message = at.success[0].value.replace("\\", "")
+    button = at.button(key="solve_apply").label
+    applied = re.search(r"= (\d+%)", button).group(1)
+    assert f"of {applied} or more reaches a runway of at least 28 months" in message, (message, button)
+    assert not [s for s in at.select_slider if s.key == "solve_year"]  # a runway is not read in a year

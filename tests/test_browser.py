@@ -143,6 +143,20 @@ def test_keyboard_slider_updates_url_and_charts_and_reload_restores(server, page
     assert page.errors == []
 
 
+def test_a_slider_keeps_the_keyboard_focus_when_the_first_change_redraws_the_page(server, page):
+    page.goto(server)
+    charts_drawn(page, 1)
+    slider = page.get_by_role("slider", name=re.compile("^Leakage"))
+    slider.focus()
+    for expected in ("0.06", "0.07"):  # the first press turns on the deltas; the second must still reach the slider
+        slider.press("ArrowRight")
+        page.wait_for_function(f"() => location.search.includes('leakage={expected}')", timeout=20_000)
+        page.wait_for_timeout(1_500)  # let the rerun finish redrawing
+        focused = page.evaluate("() => document.activeElement.getAttribute('aria-label') || ''")
+        assert focused.startswith("Leakage"), focused
+    assert page.errors == []
+
+
 def test_bad_link_shows_notice(server, page):
     page.goto(f"{server}/?leakage=lots&tpp_threshold=2300")
     charts_drawn(page, 1)

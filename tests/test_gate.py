@@ -91,7 +91,7 @@ def test_parse_number_integers_refuse_fractions_in_files_and_round_in_links():
 def test_parse_number_clamps_only_when_asked():
     assert parse_number("1e400", "x", 0, 100, clamp=True)[0] == 100
     assert parse_number(10 ** 500, "x", 0, 100, clamp=True)[0] == 100
-    assert parse_number("-5", "x", 0, 100, clamp=True) == (0.0, "x: '-5' is outside a number from 0 to 100; used 0.")
+    assert parse_number("-5", "x", 0, 100, clamp=True) == (0.0, "x: '-5' is out of range; allowed: a number from 0 to 100; used 0.")
     with pytest.raises(lib.ScenarioError, match="out of range"):
         parse_number("-5", "x", 0, 100)
 

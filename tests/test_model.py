@@ -240,3 +240,42 @@ def test_glossary_entries_are_whole_sentences():
     assert entries["H100e"].startswith("H100-equivalents") and "  " not in entries["H100e"]
     assert "LLM decode is memory-bound" in entries["H100e"]  # a continuation line joined, not cut
     assert all(definition for definition in entries.values())
+
+
+def test_verdict_sets_the_runway_against_the_claim():
+    from lib.explain import runway_sentence, verdict
+
+    base = lib.load_scenario("baidu-2023")
+    months = lib.run(base).summary["runway_months"]
+    for claim, word in (([months - 2, months + 2], "within"), ([months + 3, months + 9], "3 months short of"),
+                        ([1, months - 1], "beyond")):
+        sentence = runway_sentence(lib.run(base.with_fields(claim_runway_months=claim, claim_runway_by="")))
+        assert f"{word} the claimed {claim[0]}–{claim[1]}" in sentence, sentence
+    lead, rest = verdict(lib.run(base), {"runway_months": {"p10": 11, "p90": 31},
+                                         "frontier_gap_years_reading": {"p10": 3.3, "p90": 3.9}})
+    assert lead.startswith(f"Baidu's chips keep its planned training run feasible for {months} months from Nov 2023")
+    assert "(p10–p90 11–31)" in lead and rest.endswith("by Dec 2027 (p10–p90 3.3–3.9).")
+
+
+def test_channel_additions_add_up_to_the_arrivals_of_the_year():
+    from lib.explain import CHANNEL_COLUMNS, channel_additions
+
+    result = lib.run(lib.load_scenario("china-2026"))
+    added = channel_additions(result, 2027)
+    cap = result.capability[result.capability["month"].dt.year == 2027]
+    assert sum(added.values()) == pytest.approx(sum(cap[c].sum() for c in CHANNEL_COLUMNS.values()))
+    assert list(added.values()) == sorted(added.values(), reverse=True)
+    assert set(added) == {"domestic", "smuggled", "licensed", "rented abroad"}  # nothing ordered in 2027
+
+
+def test_hindcast_verdict_counts_and_names_the_misses():
+    from lib.evidence import hindcast
+    from lib.explain import verdict
+
+    result = lib.run(lib.load_scenario("china-2023"))
+    table = hindcast(result)
+    lead, _ = verdict(result, None, table)
+    checked = table[table["status"].isin(["in range", "miss"])]
+    hits = int((checked["status"] == "in range").sum())
+    assert lead.startswith(f"{hits} of {len(checked)} outside estimates reproduced")
+    assert "misses: " in lead

@@ -97,3 +97,12 @@ def test_dependencies_pinned():
             line = line.split("#")[0].strip()
             if line and not line.startswith("-r"):
                 assert re.fullmatch(r"[A-Za-z0-9_.\-]+==[0-9][0-9A-Za-z.]*", line), f"{name}: {line} is not pinned"
+
+
+def test_user_text_never_becomes_a_link():
+    from ui.text import md
+
+    shown = md("Log in at http://evil.example/x, HTTPS://EVIL.EXAMPLE, www.evil.example or help@evil.example")
+    plain = shown.replace("\\", "")
+    assert "://" not in plain and "www." not in plain.lower() and "@evil" not in plain  # GFM autolinks need these
+    assert plain.replace("\u2060", "") == "Log in at http://evil.example/x, HTTPS://EVIL.EXAMPLE, www.evil.example or help@evil.example"

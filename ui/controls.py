@@ -8,6 +8,7 @@ seen together, on a phone too); advanced and expert levers sit in the sidebar.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import streamlit as st
@@ -61,10 +62,13 @@ def lever_sources(preset: str) -> dict:
     return comments
 
 
+_UNIT_TAG = re.compile(r"^\s*\[[^\]]*\]\s*")  # a source comment's leading "[unit]", shown beside the label already
+
+
 def lever_widget(lever: Lever, container, sources: dict, disabled: bool = False) -> None:
     refs = " · ".join(f"{number(v, lever.unit)} {name}" for v, name in lever.reference_points)
     help_text = with_sources(f"{lever.help}\n\nAllowed: {lever.allowed()}. Named points: {refs}.\n\n"
-                             f"This preset's value: {sources.get(lever.name, 'see the baseline file')}")
+                             f"This preset's value: {_UNIT_TAG.sub('', sources.get(lever.name, 'see the baseline file'))}")
     label = f"{lever.label} [{lever.unit}]"
     value = st.session_state[lever.name]
     if lever.log_scale:

@@ -6,6 +6,8 @@ phones the charts go without it (pinch and tap still work) and on desktops it sh
 
 from __future__ import annotations
 
+import weakref
+
 import streamlit as st
 
 from lib.charts import PLOT_CONFIG
@@ -29,31 +31,49 @@ def plot_config() -> dict:
     return PHONE_CONFIG if is_phone() else PLOT_CONFIG
 
 
-# Measured with Debian chromium at 390 px: a legend entry is ~20 px tall at 10 px type, and two entries fit on a
-# row when the longest name is at most ~18 characters.
+# Measured with Debian chromium: a legend row is ~20 px tall at 10–11 px type; on a phone (~300 px of plot) two
+# entries fit a row when the longest name has at most ~18 characters, on a desktop panel (≥ 400 px) ~34.
 LEGEND_ROW_PX = 20
-TWO_COLUMN_NAME_CHARS = 18
+TWO_COLUMN_NAME_CHARS = {"phone": 18, "desktop": 34}
+PLOTLY_AUTO_NAME_CHARS = 20  # Plotly's own horizontal legend fits names this short without cutting them
 
 
-def phone_layout(figure) -> dict:
-    """Layout changes that keep a phone legend whole: one or two columns, never a scroll box, and the figure made
-    taller by the legend's height so the plot keeps its size [px]."""
+def legend_layout(figure, phone: bool) -> dict:
+    """Layout changes that keep a legend whole: one or two columns, never a scroll box, and the figure made
+    taller by the legend's height so the plot keeps its size [px]. On a desktop, short names keep Plotly's layout."""
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if not names or figure.layout.showlegend is False:
         return {}
-    columns = 2 if max(len(name) for name in names) <= TWO_COLUMN_NAME_CHARS else 1
+    longest = max(len(name) for name in names)
+    if not phone and longest <= PLOTLY_AUTO_NAME_CHARS:
+        return {}
+    columns = 2 if longest <= TWO_COLUMN_NAME_CHARS["phone" if phone else "desktop"] else 1
     rows = -(-len(names) // columns)
     legend_px = rows * LEGEND_ROW_PX + 10
     return dict(height=(figure.layout.height or 360) + legend_px,
-                legend=dict(entrywidth=1.0 / columns - 0.02, entrywidthmode="fraction", font=dict(size=10),
-                            maxheight=legend_px, tracegroupgap=0))
+                legend=dict(entrywidth=1.0 / columns - 0.02, entrywidthmode="fraction",
+                            font=dict(size=10 if phone else 11), maxheight=legend_px, tracegroupgap=0))
+
+
+# Cached figures are shared by every session; the adjusted copy is kept beside each (copying costs ~7 ms a
+# chart, too much for every keystroke), and goes when the cache drops the figure.
+_ADJUSTED: dict[int, dict] = {}  # id(figure) → {is_phone: figure to draw}; figures are unhashable
 
 
 def show_chart(figure, key: str) -> None:
-    """Draw a figure; on a phone, the legend goes below the plot in full (see ``phone_layout``)."""
+    """Draw a figure with its legend below the plot in full (see ``legend_layout``)."""
     import plotly.graph_objects as go
 
-    if is_phone():
-        figure = go.Figure(figure.to_dict(), _validate=False)
-        figure.update_layout(**phone_layout(figure))
-    st.plotly_chart(figure, key=key, config=plot_config(), theme=None)
+    phone = is_phone()
+    copies = _ADJUSTED.get(id(figure))
+    if copies is None:
+        copies = _ADJUSTED[id(figure)] = {}
+        weakref.finalize(figure, _ADJUSTED.pop, id(figure), None)
+    if phone not in copies:
+        changes = legend_layout(figure, phone)
+        adjusted = figure
+        if changes:
+            adjusted = go.Figure(figure.to_dict(), _validate=False)
+            adjusted.update_layout(**changes)
+        copies[phone] = adjusted
+    st.plotly_chart(copies[phone], key=key, config=plot_config(), theme=None)

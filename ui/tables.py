@@ -28,6 +28,6 @@ def sources_below(frame: pd.DataFrame, title: str = "Sources cited in this table
         if source:
             flag = "" if source.verified else " (unverified link)"
             url = source.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-            links.append(f"[{key}]({url}) {md(source.author)}{flag}")
+            links.append(f"[\\[{key}\\]]({url}) {md(source.author)}{flag}")
     if links:
         st.caption(f"{title}: " + " · ".join(links))

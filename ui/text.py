@@ -16,9 +16,17 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:@=\"'])")
 _ESCAPED_KEY = re.compile(r"\\\[(K[0-9]{1,3}[a-z]?)\\\]")
 
 
+# GFM turns "http://…", "www.…" and "a@b.c" into links whatever the escapes; an invisible word joiner (U+2060)
+# inside each stops it (checked in chromium: no <a> is made).
+_AUTOLINK = re.compile(r"(?i)(://|www\.|@)")
+WORD_JOINER = "\u2060"
+
+
 def md(text) -> str:
-    """Plain text for a markdown element: every markdown, HTML and LaTeX character escaped; newlines kept."""
-    escaped = _SPECIAL.sub(r"\\\1", str(text))
+    """Plain text for a markdown element: every markdown, HTML and LaTeX character escaped, no autolinks;
+    newlines kept."""
+    unlinked = _AUTOLINK.sub(lambda m: m.group(1)[0] + WORD_JOINER + m.group(1)[1:], str(text))
+    escaped = _SPECIAL.sub(r"\\\1", unlinked)
     return escaped.replace("\n", "  \n")
 
 

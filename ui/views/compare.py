@@ -70,7 +70,7 @@ def render(page: Page) -> None:
                           format_func=label)
     values = [float(result.summary[choice]) for _, _, result in entries]
     texts = [number(v, SUMMARY_UNITS.get(choice, "")) for v in values]
-    show_chart(charts.compare_figure([n for n, _, _ in entries], values, texts, label(choice)), "chart_compare")
+    show_chart(charts.compare_figure([n for n, _, _ in entries], values, texts, ""), "chart_compare")
     st.markdown("**Inputs that differ** (levers and scenario fields)")
     rows = {}
     for name, _, result in entries:

@@ -32,7 +32,16 @@ def _value(x, unit_label: str) -> str:
         return f"{x:.1%}"
     if "FLOP" in unit_label:
         return flop(x)
+    if "chips" in unit_label or "accelerators" in unit_label:
+        return compact(round(x))  # whole chips: "42", not "41.7"
     return compact(x)
+
+
+def unit_of(output: str) -> str:
+    """'Huawei Ascend output [accelerators/yr]' → 'accelerators/yr'; 'chips in service' → 'chips'."""
+    if "[" in output:
+        return output.rsplit("[", 1)[1].rstrip("]")
+    return "chips" if "chips" in output else ""
 
 
 def estimate_name(row) -> str:
@@ -54,6 +63,7 @@ def render(page: Page) -> None:
         rows.append({"Estimate": estimate_name(row), "Status": row.status,
                      "Model": _value(row.model, row.output),
                      "Range": f"{_value(row.low, row.output)} – {_value(row.high, row.output)}",
+                     "Unit": unit_of(row.output),
                      "Miss": f"{row.miss:+.0%}".replace("-", "−") if miss else "",
                      "Estimate value": _value(row.estimate, row.output),
                      "Source": f"[{'] ['.join(row.source.split())}]", "Id": row.id})
@@ -77,7 +87,8 @@ def render(page: Page) -> None:
                     "15M H100e in Jan 2026 growing 2.25×/yr)")
         st.caption(with_sources("The denominator is context, not a model output: Epoch's ~15M H100e shipped worldwide "
                                 "by Jan 2026 [K51], grown at AI 2027's 2.25×/yr [K70]. Epoch's ~5% excludes smuggled "
-                                "chips [K50]; the model's share counts them."))
+                                "chips [K50]; the model's share counts them. Any fall after 2026 comes from that assumed world "
+                                "growth: read it as China's fleet against such a world, not as a forecast of its share."))
         show_chart(charts.china_share_figure(cap["month"], share, points, load_sources()), "chart_share")
 
     st.caption("The watchlist of what would settle each key assumption sits beside the assumptions, in the "

@@ -18,6 +18,9 @@ from ..tables import sources_below, table
 from ..text import md
 
 
+DRAWN_PRONGS = ("tpp", "density", "gray-zone", "non-datacenter", "none", "no-rule")
+
+
 def _form(page: Page):
     st.markdown("**Classify your own chip** (dense throughput; halve sparse figures)")
     with st.form("classify_form"):
@@ -71,7 +74,7 @@ def render(page: Page) -> None:
     density = rule.density_threshold if rule is not None else None
     with chart_slot:
         title = rule.title if rule is not None else "no rule"
-        st.markdown(f"**Catalog chips under the rule in force from {month_name(scenario.what_if_from)}: {md(title)}**")
+        st.markdown(f"**Catalog chips from {month_name(scenario.what_if_from)} — {md(title)}**")
         figure = charts.rule_figure(table_, scenario.lever("tpp_threshold"), density, own,
                                     width_px=340 if is_phone() else 760)
         show_chart(figure, "chart_rule")
@@ -79,6 +82,11 @@ def render(page: Page) -> None:
         notes = ["Grey strip: chips whose die area is unknown, so they have no density."]
         if missing_tpp:
             notes.append(f"At its left end: {', '.join(missing_tpp)} (TPP not published).")
+        # Some prongs are not lines on this chart (is-informed letters, the case-by-case window, interconnect).
+        undrawn = table_[~table_["prong"].isin(DRAWN_PRONGS) & (table_["status"] != "not-controlled")]
+        if len(undrawn):
+            notes.append("Decided by a line the chart does not draw: " + "; ".join(
+                f"{chip} ({PRONG_LABELS.get(prong, prong)})" for chip, prong in zip(undrawn["chip"], undrawn["prong"])) + ".")
         unlabelled = (figure.layout.meta or {}).get("unlabelled", [])
         if unlabelled:
             notes.append(f"Not labelled for space (hover a point): {', '.join(unlabelled)}.")

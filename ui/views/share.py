@@ -33,12 +33,16 @@ def _brief(scenario, base_url: str, query: str) -> bytes:
 
 
 def _scenario_from_link(text: str, field: str):
-    params = link.split_link(text)
+    try:
+        params = link.split_link(text)
+    except lib.ScenarioError as exc:  # say which box: "Link A: link: … has too many parameters"
+        raise lib.ScenarioError(f"{field}: {exc}") from None
     if not any(key in link.URL_KEYS for key in params):
         raise lib.ScenarioError(f"{field}: {excerpt(text)} has no Chokepoint parameters; allowed: a share link "
                                 "from this app (…/?preset=…)")
     state, notes = link.parse_params(params)
-    return link.scenario_for(state), notes
+    # The notices name URL parameters; say they are about the pasted link, not the page's own address.
+    return link.scenario_for(state), [f"{field}: {note}" for note in notes]
 
 
 def _line_names(a, b, report) -> tuple[str, str]:

@@ -29,6 +29,10 @@ def _delta_color(key: str, colours: str) -> str:
     return "normal" if more_is_good else "inverse"
 
 
+GAP_HELP = ("The lag of the largest run the fleet could train behind the frontier's largest run, in compute; models "
+            "trail by less (Epoch: the largest Chinese model ~8 months behind in Jan 2025).")
+EVIDENCE_KEY = ("Outside estimates, one marker shape per source: hollow = used to build this scenario (an input), "
+                "filled = compared with the model (a check). Hover a marker for its source and how it maps.")
 TERMS = ("Planned run", "Largest feasible run", "Runway", "Frontier gap", "H100e")
 
 
@@ -45,7 +49,8 @@ def same_as_reference(page: Page) -> bool:
 
 def answer_text(page: Page) -> str:
     """The verdict: the claim's answer in bold, then the rest, with ranges from the story's Monte Carlo."""
-    lead, rest = verdict(page.result, cache.story_range(page.key).summary)
+    hindcast = cache.hindcast_table(page.key) if page.scenario.verdict == "hindcast" else None
+    lead, rest = verdict(page.result, cache.story_range(page.key).summary, hindcast)
     return f"**Model: {md(lead)}** {md(rest)}"
 
 
@@ -79,56 +84,64 @@ def _metrics(page: Page, same: bool) -> None:
         unit = SUMMARY_UNITS.get(key, "")
         # Long units go into the label, so the value is never cut on a narrow screen.
         value = compact(s[key]) if unit == "H100e·years" else number(s[key], unit).removesuffix(" FLOP")
-        if same:
-            column.metric(_metric_label(key, page.scenario), value)
+        help_text = GAP_HELP if key == "frontier_gap_years_reading" else None
+        if same:  # a delta all the same, so the page keeps its shape when the first lever moves (focus stays)
+            column.metric(_metric_label(key, page.scenario), value, delta="this is the reference", delta_color="off",
+                          delta_arrow="off", help=help_text)
             continue
         change = delta(r[key], s[key], unit)
-        column.metric(_metric_label(key, page.scenario), value,
+        column.metric(_metric_label(key, page.scenario), value, help=help_text,
                       delta=("same as the reference" if change == "same" else f"{change} vs reference"),
                       delta_color="off" if change == "same" else _delta_color(key, page.colours),
                       delta_arrow="off" if change == "same" else "auto")
 
 
 def _figures_and_notes(page: Page, same: bool) -> None:
-    _metrics(page, same)
-    if same:
-        st.caption("Move a lever: each figure then shows its change against this scenario, the reference.")
-    for note in why_unchanged(page.reference, page.result):
-        st.info(with_sources(note), icon="ℹ️")
+    # One container whatever it holds: a varying number of elements here would shift the widgets after it,
+    # and Streamlit would remount them (a keyboard user loses the slider's focus).
+    with st.container(key="story_figures"):
+        _metrics(page, same)
+        st.caption("Move a lever: each figure then shows its change against this scenario, the reference." if same
+                   else f"Changes read against the reference, {md(page.reference_name)}.")
+        for note in why_unchanged(page.reference, page.result):
+            st.info(with_sources(note), icon="ℹ️")
 
 
 def _headline_chart(page: Page) -> None:
     st.markdown("**Training runs: what the fleet can train vs the planned run and the frontier**")
     figure = cache.headline_figure(page.key, page.samples, page.show_evidence, 380)
     show_chart(figure, "chart_headline")
+    if any(str(trace.legendgroup or "").startswith("evidence") for trace in figure.data):
+        st.caption(EVIDENCE_KEY)
 
 
 def render(page: Page, vintage: str) -> None:
     scenario = page.scenario
     same = same_as_reference(page)
     phone = is_phone()
-    st.markdown(f"#### {md(scenario.name)}")
-    if scenario.claim:
-        st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
-    st.markdown(answer_text(page), help=_terms_help())
-    line = st.container(horizontal=True, vertical_alignment="center", key="tally_line")
-    line.caption(_evidence_tally(page) + ("" if same else f" Deltas read against the reference, "
-                                                           f"{md(page.reference_name)}."))
-    with line.popover("Reference", width="content", key="reference_popover"):
+    # The reference sits beside the name, not on a row of its own: on a phone that row would push the chart
+    # below the fold.
+    title = st.container(horizontal=True, vertical_alignment="center", key="title_line")
+    title.markdown(f"#### {md(scenario.name)}", width="content")
+    with title.popover("Reference", width="content", key="reference_popover"):
         reference = page.reference.scenario
         st.markdown(f"**{md(reference.name)}** — every delta, chart and Compare column reads against it.")
         st.markdown(md(reference.description))
         if reference.claim:
             st.caption(md(f"Its question: {reference.claim}"))
+    if scenario.claim:
+        st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
+    st.markdown(answer_text(page), help=_terms_help())
+    st.caption(_evidence_tally(page))
 
     if phone:
-        # A phone shows one column: the chart first, so it opens the page; the figures and levers follow.
+        # A phone shows one column: the chart first, so it opens the page; the levers right under it, so a lever
+        # and the chart are seen together; then the figures. A box that scrolls inside the page catches the thumb
+        # and can drag a slider, and thirteen open sliders push the rest a screen away: an expander, one tap.
         _headline_chart(page)
-        _figures_and_notes(page, same)
-        # A box that scrolls inside the page catches the thumb and can drag a slider, and thirteen open sliders
-        # push the views a screen away: an expander, one tap to open.
         box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
         controls.basic_levers(box, scenario.preset or page.key[0], vintage)
+        _figures_and_notes(page, same)
         return
     _figures_and_notes(page, same)
     chart_column, lever_column = st.columns([5, 2], gap="medium")

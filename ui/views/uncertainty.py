@@ -9,6 +9,7 @@ import streamlit as st
 import lib
 from lib import charts
 from lib.format import label, number
+from lib.gate import plain_number
 from lib.levers import LEVERS
 from lib.model import SUMMARY_UNITS
 from lib.uncertainty import SOLVE_LEVERS, TARGET_KEYS, TORNADO_OUTPUTS
@@ -34,12 +35,18 @@ TARGET_LABELS = {"frontier_gap_years": "years behind the frontier (in a year)", 
                  "inference_tokens_per_day": "serving capacity [tokens/day] (in a year)"}
 
 
-def goal_message(answer: dict, target: tuple, year: int) -> str:
-    """Goal-seek's answer in words (the CLI keeps the exact names)."""
+def goal_message(answer: dict, target: tuple, year: int, applied: float | None = None) -> str:
+    """Goal-seek's answer in words (the CLI keeps the exact names). ``applied`` is the value the Apply button
+    sets, on the slider's grid and checked to meet the target: the sentence quotes it, never a rounded boundary
+    that may fall on the wrong side."""
     key, op, goal = target
     lever = LEVERS[answer["lever"]]
     unit = SUMMARY_UNITS.get(key, "")
-    what = f"{TARGET_LABELS.get(key, label(key)).split(' (in')[0]} {'at least' if op == '>=' else 'at most'} {goal:g}"
+    bound = "at least" if op == ">=" else "at most"
+    if key == "runway_months":
+        what = f"a runway of {bound} {goal:g} months"
+    else:
+        what = f"{TARGET_LABELS.get(key, label(key)).split(' (in')[0]} {bound} {goal:g}"
     when = f" in {year}" if TARGET_KEYS[key] else ""
     if not answer["achievable"]:
         return (f"No value of {lever.label} from {number(lever.minimum, lever.unit)} to {number(lever.maximum, lever.unit)} "
@@ -48,7 +55,9 @@ def goal_message(answer: dict, target: tuple, year: int) -> str:
     if answer["direction"] == "any":
         return f"Every value of {lever.label} reaches {what}{when}."
     side = "or more" if answer["direction"] == ">=" else "or less"
-    return (f"{lever.label} of {number(answer['value'], lever.unit)} {side} reaches {what}{when} "
+    if applied is not None:
+        return f"{lever.label} of {number(applied, lever.unit)} {side} reaches {what}{when}."
+    return (f"{lever.label} of {plain_number(answer['value'])} [{lever.unit}] {side} reaches {what}{when} "
             f"({number(answer['metric_at_value'], unit)} there).")
 
 
@@ -70,8 +79,8 @@ def counter_intuitive(frame: pd.DataFrame, output: str) -> list[str]:
 def _tornado(page: Page, output: str, kind: str, title: str) -> None:
     frame = cache.sensitivity(page.key, output, kind)
     unit = SUMMARY_UNITS.get(output, "")
-    st.markdown(f"**{title}** (base {md(number(frame.attrs['base'], unit))})")
-    axis = f"change in {label(output).lower()}" + (f" [{unit}]" if unit else "")
+    st.markdown(f"**{title}**: {md(label(output).lower())}, base {md(number(frame.attrs['base'], unit))}")
+    axis = f"change [{unit}]" if unit else "change"
     show_chart(charts.tornado_figure(frame, axis, ".2e" if unit == "FLOP" else ".3g"), f"chart_tornado_{kind}")
     odd = counter_intuitive(frame, output)
     if odd:
@@ -106,7 +115,9 @@ def render(page: Page) -> None:
     goal = cols[3].number_input("Value", value=28.0, key="solve_value", format="%.4g")
     scenario = page.scenario
     years = list(range(int(scenario.start[:4]), int(scenario.horizon[:4]) + 1))
-    year = st.select_slider("By year", options=years, value=min(max(2027, years[0]), years[-1]), key="solve_year")
+    year = min(max(2027, years[0]), years[-1])
+    if TARGET_KEYS[target_key]:  # only targets read in a year ask for one
+        year = st.select_slider("In year", options=years, value=year, key="solve_year")
     target = (target_key, op, float(goal))
     try:
         answer, value = cache.goal_seek(page.key, lever, target, year)
@@ -114,7 +125,7 @@ def render(page: Page) -> None:
         st.error(md(str(exc)))
         answer, value = None, None
     if answer:
-        (st.success if answer["achievable"] else st.warning)(md(goal_message(answer, target, year)))
+        (st.success if answer["achievable"] else st.warning)(md(goal_message(answer, target, year, value)))
         if value is not None:
             st.button(f"Apply {label(lever)} = {number(value, LEVERS[lever].unit)} to the levers", key="solve_apply",
                       on_click=apply_values, args=({lever: value},))

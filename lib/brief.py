@@ -19,13 +19,12 @@ from xml.sax.saxutils import escape
 
 from .compare import reference_for
 from .evidence import hindcast
-from .explain import domestic_binding, import_constraints, verdict
+from .explain import binding_sentences, domestic_binding, verdict
 from .format import delta, label, number, number_range
 from .levers import LEVERS
 from .model import MODEL_VERSION, SUMMARY_UNITS, run
 from .sources import load_sources, scenario_source_keys
 
-BRIEF_SAMPLES = 500       # [samples] the Monte Carlo behind the ranges: small, so a brief takes ~1 s
 HEADLINE_KEYS = ("runway_months", "frontier_gap_years_reading", "h100e_years_total", "h100e_end",
                  "largest_run_flop_end", "inference_runway_months")
 
@@ -106,14 +105,14 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
     from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from .link import share_query
-    from .uncertainty import run_monte_carlo
+    from .uncertainty import HEADLINE_SAMPLES, run_monte_carlo
 
     _fonts()
     date = date or dt.date.today().isoformat()
     result = run(scenario)
     reference_scenario = reference_for(scenario)
     reference = run(reference_scenario)
-    mc = run_monte_carlo(scenario, samples=BRIEF_SAMPLES, seed=0)
+    mc = run_monte_carlo(scenario, samples=HEADLINE_SAMPLES, seed=0)  # the page's ranges
     s, r = result.summary, reference.summary
 
     base = ParagraphStyle("base", fontName="DejaVu", fontSize=8.2, leading=10.4, spaceBefore=2)
@@ -124,6 +123,7 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
     def p(text, style=base):
         return Paragraph(escape(text), style)
 
+    cell = ParagraphStyle("cell", parent=base, fontSize=7.4, leading=8.8, spaceBefore=0)
     q = mc.summary
     story = [p(f"Chokepoint brief: {scenario.name}", title)]
     if scenario.claim:
@@ -134,7 +134,7 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
     rows = [["Headline", "This scenario", "Reference", "Change", "Range p10–p90"]]
     for key in HEADLINE_KEYS:
         unit = SUMMARY_UNITS.get(key, "")
-        rows.append([label(key), number(s[key], unit), number(r[key], unit), delta(r[key], s[key], unit),
+        rows.append([Paragraph(escape(label(key)), cell), number(s[key], unit), number(r[key], unit), delta(r[key], s[key], unit),
                      number_range(q[key]['p10'], q[key]['p90'], unit)])
     table = Table(rows, colWidths=[50 * mm, 32 * mm, 32 * mm, 26 * mm, 46 * mm])
     table.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "DejaVu", 7.4), ("FONT", (0, 0), (-1, 0), "DejaVu-Bold", 7.4),
@@ -155,13 +155,11 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
                      Image(io.BytesIO(_compute_chart(result, reference)), width=90 * mm, height=62 * mm)]])
     story += [Spacer(1, 2), charts]
 
-    imports = import_constraints(result)
-    lines = [f"{row.chip}: {row.status} ({row.prong}; {row.access})" for row in imports.itertuples()]
-    story.append(p("Binding constraints. Imports at the what-if month: " + "; ".join(lines) + ".", base))
+    story.append(p("What binds. " + " ".join(binding_sentences(result)), base))
     binding = domestic_binding(result)
-    years = [f"{int(row.year)}: {number(row.output, 'accelerators')}, "
-             f"{'HBM' if row.HBM >= 6 else 'logic'}-bound" for row in binding.itertuples()]
-    story.append(p("China's domestic output by year (what binds): " + "; ".join(years) + ".", base))
+    binding = binding[binding["year"] >= int(scenario.start[:4])]
+    years = [f"{int(row.year)}: {number(row.output, 'accelerators')}" for row in binding.itertuples()]
+    story.append(p("China's domestic output by year: " + "; ".join(years) + ".", base))
 
     sources = load_sources()
     keys = scenario_source_keys(scenario)

@@ -54,6 +54,9 @@ def import_constraints(result, month: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+CAPPED_MONTHS = "actor capped by national output [months]"
+
+
 def domestic_binding(result) -> pd.DataFrame:
     """Per year: national output, the months each constraint bound, and months the actor got its full demand."""
     nat = result.national.assign(year=result.national["month"].dt.year)
@@ -62,8 +65,78 @@ def domestic_binding(result) -> pd.DataFrame:
         table[label] = nat.assign(hit=nat["binding"] == label).groupby("year")["hit"].sum()
     cap = result.capability.assign(year=result.capability["month"].dt.year)
     capped = cap.assign(capped=cap["domestic_available"] < cap["domestic_demand"]).groupby("year")["capped"].sum()
-    table["actor capped by national output [months]"] = capped.reindex(table.index)
+    table[CAPPED_MONTHS] = capped.reindex(table.index)
     return table.reset_index()
+
+
+def _years(years: list[int]) -> str:
+    """Consecutive years as ranges: [2023, 2024, 2026] -> "2023–24, 2026"."""
+    runs, start = [], None
+    for k, year in enumerate(years):
+        start = year if start is None else start
+        if k + 1 == len(years) or years[k + 1] != year + 1:
+            runs.append(str(year) if start == year else f"{start}–{str(year)[2:]}")
+            start = None
+    return ", ".join(runs)
+
+
+ACCESS_WORDS = {"free": "exportable", "licensable": "licensed at the approval share",
+                "controlled": "blocked (smuggled or rented only)", "not obtainable": "not obtainable"}
+
+
+def binding_sentences(result) -> list[str]:
+    """What binds, in words: the imports at the what-if month, grouped by what holds them; what limits national
+    output year by year; and the years the actor gets less domestic supply than it asks for."""
+    table = import_constraints(result)
+    groups: dict[str, list[str]] = {}
+    for row in table.itertuples():
+        chip = CHIPS_BY_NAME[row.chip]
+        if row.why.startswith("not released"):
+            key, name = "not yet released", f"{row.chip} ({month_name(chip.available_from)})"
+        elif row.why.startswith("the vendor stopped"):
+            key, name = f"China shipments stopped by the vendor in {month_name(chip.china_halt)}", row.chip
+        elif row.prong in ("", PRONG_LABELS["none"]):
+            key, name = row.status, row.chip
+        elif row.prong in (PRONG_LABELS["case-by-case"], PRONG_LABELS["allowed"]):
+            key, name = {PRONG_LABELS["case-by-case"]: "case-by-case review (the Jan 2026 window)",
+                         PRONG_LABELS["allowed"]: "allowed by the scenario"}[row.prong], row.chip
+        else:
+            denial = row.status.endswith("(denial)")
+            key = (f"controlled by the {row.prong}, presumption of denial" if denial
+                   else f"{row.status} by the {row.prong}")
+            name = row.chip
+        groups.setdefault(key, []).append(name)
+    month = month_name(result.scenario.what_if_from)
+    sentences = [f"Imports in {month}: " + "; ".join(f"{', '.join(names)}: {key}" for key, names in groups.items())
+                 + "."] if groups else []
+    c = result.compiled
+    start = _month_index(result, None)
+    later = []
+    for k, name in enumerate(c.chips[:c.buy_count]):
+        steps = [f"{ACCESS_WORDS[imp.CLASS_NAMES[int(c.classes[k, t])]]} from {month_name(c.labels[t])}"
+                 for t in range(start + 1, len(c.labels)) if c.classes[k, t] != c.classes[k, t - 1]]
+        if steps:
+            later.append(f"{name} {', '.join(steps)}")
+    if later:
+        sentences.append("Later: " + "; ".join(later) + ".")
+    binding = domestic_binding(result)
+    binding = binding[binding["year"] >= int(result.scenario.start[:4])]
+    labels = {"HBM": "HBM", "logic: SMIC + die bank": "logic (SMIC wafers and the die bank)",
+              "logic: SMIC wafers": "logic (SMIC wafers)"}
+    by_label: dict[str, list[int]] = {}
+    for row in binding.to_dict("records"):
+        by_label.setdefault(max(labels, key=lambda label: row[label]), []).append(int(row["year"]))
+    if by_label:
+        sentences.append("China's domestic output is bound by " + "; ".join(
+            f"{labels[label]} in {_years(years)}" for label, years in by_label.items()) + ".")
+    capped = binding[CAPPED_MONTHS].fillna(0)
+    years = [int(y) for y, months in zip(binding["year"], capped) if months > 0]
+    if years:
+        share = result.scenario.lever("national_share")
+        cap = "national output" if share >= 1 else f"its share of national output ({share:.0%})"
+        sentences.append(f"{actor_name(result.scenario)} gets less domestic supply than it asks for in "
+                         f"{_years(years)}, capped by {cap}.")
+    return sentences
 
 
 def headline_changed(a: dict, b: dict) -> bool:

@@ -32,6 +32,8 @@ SERIES = ("h100e_training", "h100e_inference", "largest_run_flop", "frontier_gap
           "h100e_arriving_licensed", "h100e_arriving_smuggled", "h100e_arriving_domestic", "inference_tokens_per_day")
 NATIONAL_SERIES = ("national_output", "huawei_output")
 PER_PATTERN_SERIES = ("h100e_arriving_licensed", "h100e_arriving_smuggled")
+HEADLINE_SAMPLES = 300         # [samples] the small Monte Carlo (seed 0) behind the headline's ranges, on the page
+                               # and in the brief alike, so both quote the same p10–p90
 MAX_SAMPLES = 50_000           # [samples] the CLI's maximum: the process stays under 300 MB at any span (measured)
 BLOCK_MONTHS = 12              # [months] months of series held at once before their quantiles are taken
 NUMERIC_SUMMARY = tuple(k for k in SUMMARY_KEYS if k not in ("runway_beyond_horizon", "runway_end_month",

@@ -10,6 +10,7 @@ import pytest
 
 import lib
 from lib.brief import make_brief
+from lib.uncertainty import HEADLINE_SAMPLES
 
 ROOT = Path(__file__).resolve().parents[1]
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
@@ -44,7 +45,11 @@ def test_brief_renders_and_holds_the_headline_figures(brief):
     assert f"{s['frontier_gap_years_reading']:.1f} years" in text
     assert "Levers changed against the reference" in text and "Leakage (smuggling): 5% → 0%" in text
     assert "Model version 2.0" in text and "2026-11-24" in text and "https://chokepoint.test/?preset=full-embargo" in text
-    assert "[K69]" in text and "Binding constraints" in text
+    flat = " ".join(text.split())
+    assert "[K69]" in text and "What binds." in flat and "controlled by the TPP line (3A090.a)" in flat
+    # The ranges are the page's: the same small Monte Carlo, same seed.
+    q = lib.run_monte_carlo(scenario, samples=HEADLINE_SAMPLES, seed=0).summary["runway_months"]
+    assert f"p10–p90 {q['p10']:.0f}–{q['p90']:.0f}" in flat
 
 
 def test_cli_writes_only_the_named_path(tmp_path):

@@ -279,3 +279,18 @@ def test_hindcast_verdict_counts_and_names_the_misses():
     hits = int((checked["status"] == "in range").sum())
     assert lead.startswith(f"{hits} of {len(checked)} outside estimates reproduced")
     assert "misses: " in lead
+
+
+def test_binding_sentences_name_what_holds_each_chip_and_what_limits_output():
+    from lib.explain import _years, binding_sentences
+    assert _years([2023, 2024, 2026, 2027, 2028, 2030]) == "2023–24, 2026–28, 2030" and _years([2025]) == "2025"
+    imports, later, domestic, capped = binding_sentences(lib.run(lib.load_scenario("baidu-2023")))
+    assert imports.startswith("Imports in Nov 2023: A100, H100: controlled by the TPP line (3A090.a)")
+    assert "A800, H800, L40S: China shipments stopped by the vendor in Nov 2023" in imports
+    assert "H20 exportable from Feb 2024, not obtainable from Apr 2025" in later  # the H20's window and its halt
+    assert "H100 licensed at the approval share from Jan 2026" in later          # the Jan 2026 case-by-case window
+    assert domestic == "China's domestic output is bound by logic (SMIC wafers) in 2023–24; HBM in 2025–30."
+    assert capped.startswith("Baidu gets less domestic supply than it asks for in 2025–30")
+    # A scenario that allows the H200 says so; the years before its start are not described.
+    sentences = binding_sentences(lib.run(lib.load_scenario("china-2026-h200-allowed")))
+    assert "H200: allowed by the scenario" in sentences[0] and "2023" not in " ".join(sentences[1:])

@@ -14,10 +14,10 @@ import streamlit as st
 import lib
 from lib import charts, link
 import lib.compare
-from lib.uncertainty import run_monte_carlo, tornado
+from lib.uncertainty import HEADLINE_SAMPLES, run_monte_carlo, tornado
 
 MAX_APP_SAMPLES = 5_000       # [samples] the page's cap per run (the CLI allows 50,000)
-STORY_SAMPLES = 300           # [samples] the small Monte Carlo behind the headline's range
+STORY_SAMPLES = HEADLINE_SAMPLES  # [samples] the small Monte Carlo behind the headline's range (as the brief's)
 _MONTE_CARLO = threading.BoundedSemaphore(1)  # one Monte Carlo at a time per process: CPU and memory stay bounded
 
 

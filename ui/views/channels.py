@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import charts, evidence
-from lib.explain import domestic_binding, import_constraints
+from lib.explain import CAPPED_MONTHS, binding_sentences, domestic_binding, import_constraints
 from lib.format import compact
 from lib.sources import load_sources
 
@@ -14,6 +14,7 @@ from .. import cache
 from ..context import Page
 from ..device import show_chart
 from ..tables import sources_below, table
+from ..text import md
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -33,6 +34,7 @@ def figures(key: tuple, samples: int, show_evidence: bool):
 def render(page: Page) -> None:
     channels, chips, national = figures(page.key, page.samples, page.show_evidence)
     s = page.result.summary
+    st.markdown("**What binds**  \n" + "  \n".join(md(sentence) for sentence in binding_sentences(page.result)))
     st.markdown("**Compute arriving per year, by channel [H100e]**")
     show_chart(channels, "chart_channels")
     st.caption(f"Over the horizon: licensed {compact(s['h100e_licensed_total'])} H100e "
@@ -51,7 +53,7 @@ def render(page: Page) -> None:
     binding = domestic_binding(page.result).rename(columns={
         "year": "Year", "output": "National output", "huawei_output": "Huawei Ascend", "HBM": "Months HBM binds",
         "logic: SMIC + die bank": "Months logic binds (with die bank)", "logic: SMIC wafers": "Months SMIC binds",
-        "actor capped by national output [months]": "Months the actor is capped"})
+        CAPPED_MONTHS: "Months the actor is capped"})
     for column in ("National output", "Huawei Ascend"):
         binding[column] = binding[column].map(lambda x: f"{x:,.0f}")
     table(binding, "table_binding")

@@ -140,6 +140,7 @@ def render(page: Page, vintage: str) -> None:
         # and can drag a slider, and thirteen open sliders push the rest a screen away: an expander, one tap.
         _headline_chart(page)
         box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
+        box.caption("Presets, the rule vintage and every other lever: the » menu at the top left.")
         controls.basic_levers(box, scenario.preset or page.key[0], vintage)
         _figures_and_notes(page, same)
         return

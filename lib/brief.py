@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from .compare import reference_for
 from .evidence import hindcast
-from .explain import binding_sentences, domestic_binding, verdict
+from .explain import binding_sentences, domestic_binding, stock_alternatives, verdict
 from .format import delta, label, number, number_range
 from .levers import LEVERS
 from .model import MODEL_VERSION, SUMMARY_UNITS, run
@@ -130,6 +130,8 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
         story.append(p(f"Claim tested: {scenario.claim} — {scenario.claim_source}", base))
     lead, rest = verdict(result, q, hindcast(result) if scenario.verdict == "hindcast" else None)
     story.append(p(f"Model answer: {lead} {rest} Reference: {reference_scenario.name}.", head))
+    for sentence in stock_alternatives(result, hindcast(result)):
+        story.append(p(sentence, base))
 
     rows = [["Headline", "This scenario", "Reference", "Change", "Range p10–p90"]]
     for key in HEADLINE_KEYS:

@@ -165,8 +165,11 @@ def evidence_traces(points: list, sources: dict, y_scale: float = 1.0) -> list:
 # ---- the headline chart ----------------------------------------------------------------------------
 
 def runs_figure(cap: pd.DataFrame, summary: dict, reference: pd.DataFrame | None, fans: dict | None = None,
-                evidence: list | None = None, sources: dict | None = None, height: int = 360) -> go.Figure:
-    """Largest feasible run against the planned run and the frontier, log axis [FLOP]; the runway as a line."""
+                evidence: list | None = None, sources: dict | None = None, height: int = 360,
+                claim_window: tuple | None = None) -> go.Figure:
+    """Largest feasible run against the planned run and the frontier, log axis [FLOP]; the runway as a line.
+
+    ``claim_window``: (start month "YYYY-MM", low, high [months]) shades the runway a claim asserts."""
     x = cap["month"]
     traces = _fan(x, fans["largest_run_flop"], "#1565c0", "largest run") if fans else []
     traces += [_line(x, cap["largest_run_flop"].to_numpy(), "largest feasible run", "#1565c0", hover="%{y:.2e}"),
@@ -178,6 +181,15 @@ def runs_figure(cap: pd.DataFrame, summary: dict, reference: pd.DataFrame | None
     if evidence:
         traces += evidence_traces(evidence, sources or {})
     shapes, notes = [], []
+    if claim_window:
+        start, low, high = claim_window
+        begin = pd.Timestamp(start + "-01")
+        shapes.append(dict(type="rect", xref="x", yref="paper", x0=begin + pd.DateOffset(months=low),
+                           x1=begin + pd.DateOffset(months=high), y0=0, y1=1, fillcolor="rgba(255,193,7,0.16)",
+                           line=dict(width=0), layer="below"))
+        notes.append(dict(x=begin + pd.DateOffset(months=(low + high) // 2), y=0.98, yref="paper",
+                          text=f"claimed: {low}–{high} months", showarrow=False, yanchor="top",
+                          font=dict(color="#8d6e00", size=11), bgcolor="rgba(255,255,255,0.7)"))
     if not summary["runway_beyond_horizon"] and summary["runway_end_month"]:
         when = pd.Timestamp(summary["runway_end_month"] + "-01")
         shapes.append(_vline(when))
@@ -209,7 +221,7 @@ def compute_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, fans: dict
 def channels_figure(cap: pd.DataFrame, evidence: list | None = None, sources: dict | None = None) -> go.Figure:
     """H100e arriving per year by channel, stacked bars; outside estimates of flows as points [H100e/yr]."""
     frame = cap.assign(year=cap["month"].dt.year)
-    columns = (("h100e_arriving_licensed", "licensed", "licensed"), ("h100e_arriving_smuggled", "smuggled", "smuggled"),
+    columns = (("h100e_arriving_licensed", "legal exports", "licensed"), ("h100e_arriving_smuggled", "smuggled", "smuggled"),
                ("h100e_arriving_domestic", "domestic", "domestic"), ("h100e_arriving_remote", "rented abroad (added)",
                                                                     "remote"))
     yearly = frame.groupby("year")[[c for c, _, _ in columns]].sum()
@@ -223,9 +235,9 @@ def channels_figure(cap: pd.DataFrame, evidence: list | None = None, sources: di
 
 def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None = None,
                  sources: dict | None = None) -> go.Figure:
-    """Chips arriving per year by channel, stacked bars, with licensed H20s marked; estimates as points [chips/yr]."""
+    """Chips arriving per year by channel, stacked bars, with legally exported H20s marked; estimates as points [chips/yr]."""
     frame = cap.assign(year=cap["month"].dt.year)
-    columns = (("arrivals_licensed", "licensed", "licensed"), ("arrivals_smuggled", "smuggled", "smuggled"),
+    columns = (("arrivals_licensed", "legal exports", "licensed"), ("arrivals_smuggled", "smuggled", "smuggled"),
                ("arrivals_domestic", "domestic", "domestic"), ("arrivals_ordered", "ordered", "ordered"))
     yearly = frame.groupby("year")[[c for c, _, _ in columns]].sum()
     x = [pd.Timestamp(f"{y}-07-01") for y in yearly.index]
@@ -234,7 +246,7 @@ def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None
     h20 = monthly[monthly["chip"] == "H20"]
     if not h20.empty and h20["arrivals_licensed"].sum() > 0:
         per_year = h20.groupby(h20["month"].dt.year)["arrivals_licensed"].sum().reindex(yearly.index, fill_value=0)
-        traces.append(dict(type="scatter", x=x, y=per_year.to_numpy(), mode="markers", name="of which licensed H20",
+        traces.append(dict(type="scatter", x=x, y=per_year.to_numpy(), mode="markers", name="of which H20 (no licence needed)",
                            marker=dict(symbol="line-ew-open", size=18, color="#1b5e20", line=dict(width=3)),
                            hovertemplate="%{y:,.0f} H20"))
     if evidence:

@@ -36,13 +36,27 @@ SCOPE_ACTORS = {"China total": "China (aggregate)", "Baidu": "Baidu"}  # scopes 
 NATIONAL_SCOPES = ("Huawei output", "China domestic output", "global")  # computed in every scenario
 SERIES_LABELS = {
     "huawei_output": "Huawei Ascend output [accelerators/yr]", "national_output": "domestic output [accelerators/yr]",
-    "arrivals_smuggled": "smuggled chips [chips/yr]", "arrivals_licensed": "licensed arrivals [chips/yr]",
+    "arrivals_smuggled": "smuggled chips [chips/yr]", "arrivals_licensed": "legal exports [chips/yr]",
     "acquired_h100e": "H100e acquired (licensed + smuggled + domestic) [H100e/yr]",
     "china_share": "China's share of world compute", "frontier_flop": "frontier run [FLOP]",
     "frontier_gap_years": "years behind the frontier", "stock": "chips in service",
     "inference_demand_tokens_per_day": "inference demand [tokens/day]", "world_stock": "world stock [H100e]",
     "input": "input lever",
 }
+
+
+def output_label(estimate) -> str:
+    """What an estimate measures, with its chips or lever: 'chips in service (H100/H800)', 'input: Logic wafers'."""
+    from .levers import LEVERS
+
+    base = SERIES_LABELS.get(estimate.kind, estimate.kind)
+    argument = estimate.argument
+    if not argument:
+        return base
+    if estimate.kind == "input":
+        return f"input: {LEVERS[argument].label}" if argument in LEVERS else base
+    name, _, unit = base.partition(" [")
+    return f"{name} ({argument.replace('|', '/')})" + (f" [{unit}" if unit else "")
 
 
 @dataclass(frozen=True)
@@ -213,7 +227,7 @@ def hindcast(result) -> pd.DataFrame:
         if not in_scope(estimate, scenario) or estimate.period_end >= settings["as_of"][:7]:
             continue
         value, low, high = estimate.model_range(settings["point_tolerance"])
-        row = {"id": estimate.id, "label": estimate.label, "output": SERIES_LABELS.get(estimate.kind, estimate.kind), "scope": estimate.scope,
+        row = {"id": estimate.id, "label": estimate.label, "output": output_label(estimate), "scope": estimate.scope,
                "period": estimate.period, "estimate": value, "low": low, "high": high, "model": None, "status": "",
                "miss": None, "reason": "", "source": estimate.source, "mapping": estimate.mapping}
         if estimate.kind == "input" or preset in estimate.input_for:

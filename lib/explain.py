@@ -239,15 +239,68 @@ def _reason(name: str, before, after) -> str:
         return f"national output is limited by {top} in {int(binding.iloc[0])} of {len(after.national)} months, so this input does not bind."
     if name == "remote_access":
         return "the rented compute changes the largest run, but not enough to move the runway month or the rounded gap."
+    if name == "frontier_ceiling_flop":
+        return ("the gap counts back to when the frontier last had the fleet's largest run, a level it passed before "
+                "reaching the ceiling; the ceiling moves only the frontier line drawn after that.")
     if name == "import_budget":
         return "the extra budget finds no chip it may buy (everything on the list is blocked or halted), beyond leakage."
-    return "it moves the projection by less than the rounding of the headline figures."
+    return _what_moved(before, after) or "it moves the projection by less than the rounding of the headline figures."
+
+
+SECONDARY = (("inference_runway_months", "inference runway", "months"),
+             ("h100e_inference_end", "inference H100e at the horizon", "H100e"),
+             ("frontier_gap_years_end", "the gap at the horizon", "years"))
+
+
+def _what_moved(before, after) -> str:
+    """Outputs off the headline that a lever did move: 'it acts on inference: inference runway 48 → 43 months'."""
+    moved = []
+    for key, name, unit in SECONDARY:
+        a, b = float(before.summary[key]), float(after.summary[key])
+        if abs(a - b) > 1e-3 * max(abs(a), abs(b), 1.0):
+            shown = (lambda x: f"{x:.0f}") if unit == "months" else (lambda x: f"{x:.1f}") if unit == "years" else compact
+            moved.append(f"{name} {shown(a)} → {shown(b)} {unit}")
+    if not moved:
+        return ""
+    return "it acts off the headline: " + "; ".join(moved) + " (Projection view)."
+
+
+# ---- the starting stock: the input the sliders do not cover -------------------------------------
+
+def stock_alternatives(result, table: pd.DataFrame) -> list[str]:
+    """For each outside estimate of the actor's starting stock that the model misses (a ``hindcast`` table row
+    with status "miss"), the runway and gap if the stock held that many of those chips. The starting stock is a
+    scenario input with no lever, so this is how the page shows what rides on it."""
+    from .evidence import load_evidence
+    from .model import run
+
+    missed = set(table.loc[table["status"] == "miss", "id"])
+    scenario = result.scenario
+    out = []
+    for estimate in load_evidence():
+        if estimate.id not in missed or estimate.kind != "stock" or not estimate.argument:
+            continue
+        chips = estimate.argument.split("|")
+        stock = dict(scenario.initial_stock)
+        held = sum(stock.get(chip, 0) for chip in chips)
+        target = estimate.value * estimate.factor
+        if target <= held or chips[0] not in CHIPS_BY_NAME:
+            continue
+        stock[chips[0]] = stock.get(chips[0], 0) + int(round(target - held))
+        other = run(scenario.with_fields(initial_stock=stock)).summary
+        s = result.summary
+        runway = (f"past {month_name(scenario.horizon)}" if other["runway_beyond_horizon"]
+                  else f"{other['runway_months']} months")
+        out.append(f"With {estimate.label}'s ~{compact(target)} {'/'.join(chips)} in the starting stock (the model "
+                   f"holds {compact(held)}), the runway would be {runway} instead of {s['runway_months']}, and the gap "
+                   f"{other['frontier_gap_years_reading']:.1f} years instead of {s['frontier_gap_years_reading']:.1f}.")
+    return out
 
 
 # ---- the verdict: the model's answer to the scenario's claim, in words ----------------------------
 
 CHANNEL_COLUMNS = {"domestic": "h100e_arriving_domestic", "smuggled": "h100e_arriving_smuggled",
-                   "rented abroad": "h100e_arriving_remote", "licensed": "h100e_arriving_licensed",
+                   "rented abroad": "h100e_arriving_remote", "legal exports": "h100e_arriving_licensed",
                    "ordered before": "h100e_arriving_ordered"}
 
 
@@ -263,13 +316,41 @@ def actor_name(scenario) -> str:
     return scenario.actor.replace(" (aggregate)", "")
 
 
+def _spread(value: float, quantiles: dict | None, form: str) -> str:
+    """' (p10–p90 11–31)', saying so when the value itself lies outside its range."""
+    if not quantiles:
+        return ""
+    low, high = quantiles["p10"], quantiles["p90"]
+    text = f"p10–p90 {form.format(low)}–{form.format(high)}"
+    if not low <= round(value, 6) <= high:
+        # Draws are clipped at each uncertain lever's limits, so at a limit they fall on one side of the value.
+        text += "; the value lies outside it, as draws for a lever at its limit fall on one side"
+    return f" ({text})"
+
+
+def inference_sentence(result, inference_range: dict | None = None) -> str:
+    """'Its inference fleet serves the projected demand for 48 months (p10–p90 38–56).'"""
+    s, scenario = result.summary, result.scenario
+    months, total = s["inference_runway_months"], len(result.compiled.labels)
+    if months >= total:
+        return f"Its inference fleet serves the projected demand through {month_name(scenario.horizon)}."
+    if months == 0:
+        return "Its inference fleet cannot serve the projected demand even at the start."
+    return (f"Its inference fleet serves the projected demand for {months} months"
+            f"{_spread(months, inference_range, '{:.0f}')}.")
+
+
 def runway_sentence(result, runway_range: dict | None = None) -> str:
     """'Baidu's chips keep its planned training run feasible for 22 months, until Sep 2025 (p10–p90 11–31),
     within the claimed 12–24 months.'"""
     s, scenario = result.summary, result.scenario
     actor = actor_name(scenario)
-    spread = f" (p10–p90 {runway_range['p10']:.0f}–{runway_range['p90']:.0f})" if runway_range else ""
+    spread = _spread(s["runway_months"], runway_range, "{:.0f}")
     if s["runway_beyond_horizon"]:
+        if runway_range:  # a censored value: only the low tail says anything
+            low = runway_range["p10"]
+            spread = (" (in at least 90% of draws)" if low >= s["runway_months"]
+                      else f" (p10 {low:.0f} months)")
         text = (f"{actor}'s chips keep its planned training run feasible past {month_name(scenario.horizon)}, "
                 f"the end of the projection{spread}")
     elif s["runway_months"] == 0:
@@ -296,7 +377,7 @@ def gap_sentence(result, gap_range: dict | None = None) -> str:
     """"China's largest feasible training run is 3.1 years behind the frontier's by Dec 2027 (p10–p90 2.8–3.4)."
     The gap is in compute, not in models (see the glossary)."""
     s, scenario = result.summary, result.scenario
-    spread = f" (p10–p90 {gap_range['p10']:.1f}–{gap_range['p90']:.1f})" if gap_range else ""
+    spread = _spread(s["frontier_gap_years_reading"], gap_range, "{:.1f}")
     month = min(f"{scenario.reading_year}-12", scenario.horizon)
     return (f"{actor_name(scenario)}'s largest feasible training run is {s['frontier_gap_years_reading']:.1f} years "
             f"behind the frontier's by {month_name(month)}{spread}.")
@@ -338,8 +419,8 @@ def verdict(result, ranges: dict | None = None, hindcast: pd.DataFrame | None = 
     runway = runway_sentence(result, ranges.get("runway_months"))
     gap = gap_sentence(result, ranges.get("frontier_gap_years_reading"))
     kind = result.scenario.verdict
-    if kind == "runway":
-        return runway, gap
+    if kind == "runway":  # the claim's second half is about inference
+        return runway, f"{gap} {inference_sentence(result, ranges.get('inference_runway_months'))}"
     if kind == "hindcast" and hindcast is not None:
         return hindcast_sentence(hindcast), f"{gap} {runway}"
     return gap, f"{channels_sentence(result)} {runway}"

@@ -19,8 +19,8 @@ SUMMARY_LABELS = {
     "stock_units_end": "Chips in service, horizon", "arrivals_foreign_total": "Foreign chips arriving",
     "arrivals_leaked_total": "Smuggled chips", "arrivals_domestic_total": "Domestic chips arriving",
     "spend_usd_total": "Spend on chips", "months": "Months projected",
-    "arrivals_licensed_total": "Licensed (legal) imports", "arrivals_smuggled_total": "Smuggled chips",
-    "arrivals_ordered_total": "Ordered deliveries", "h100e_licensed_total": "Licensed imports, H100e",
+    "arrivals_licensed_total": "Legal exports (licensed or licence-free)", "arrivals_smuggled_total": "Smuggled chips",
+    "arrivals_ordered_total": "Ordered deliveries", "h100e_licensed_total": "Legal exports, H100e",
     "h100e_smuggled_total": "Smuggled, H100e", "h100e_domestic_total": "Domestic, H100e",
     "remote_access_chips_end": "Rented chips abroad, horizon", "remote_access_h100e_end": "Rented compute abroad, horizon",
     "h100e_years_total": "H100e-years over the horizon", "reading_year": "Reading year",
@@ -28,12 +28,13 @@ SUMMARY_LABELS = {
     "frontier_gap_years_reading": "Years behind the frontier, reading year",
     "largest_run_flop_reading": "Largest run in the reading year", "inference_runway_months": "Inference runway",
     "inference_coverage_end": "Serving capacity ÷ demand, horizon", "national_output_total": "China's domestic output",
+    "national_output_since_2023": "China's domestic output since 2023",
     "domestic_binding_end": "What limits domestic output at the horizon",
 }
 SERIES_LABELS = {
     "h100e_training": "training H100e", "h100e_inference": "inference H100e", "largest_run_flop": "largest feasible run",
     "frontier_gap_years": "years behind the frontier", "remote_access_h100e": "rented abroad (H100e)",
-    "h100e_arriving_licensed": "licensed", "h100e_arriving_smuggled": "smuggled",
+    "h100e_arriving_licensed": "legal exports", "h100e_arriving_smuggled": "smuggled",
     "h100e_arriving_domestic": "domestic", "inference_tokens_per_day": "serving capacity",
     "national_output": "China's domestic output", "huawei_output": "Huawei Ascend output",
 }

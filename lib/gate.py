@@ -19,6 +19,7 @@ EXCERPT_CHARACTERS = 40        # [characters] longest excerpt of user input quot
 MAX_NUMBER_DIGITS = 40         # [digits] longest integer accepted anywhere (the largest lever maximum has 30)
 MAX_NUMBER_TEXT = 60           # [characters] longest number written as text (link or flag)
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
+_LONG_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?", re.ASCII)  # digits only: a number, too long to take
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 _BIDI = {"\u061c", "\u200e", "\u200f", *(chr(c) for c in range(0x202A, 0x202F)), *(chr(c) for c in range(0x2066, 0x206A))}
 
@@ -133,6 +134,8 @@ def parse_number(value, field: str, minimum: float, maximum: float, *, integer: 
         number = float(value)
     elif isinstance(value, str):
         text = value.strip()
+        if len(text) > MAX_NUMBER_TEXT and _LONG_NUMBER_RE.fullmatch(text):
+            raise ScenarioError(f"{field}: {excerpt(value)} has too many digits; allowed: {allowed}")
         if len(text) > MAX_NUMBER_TEXT or not _NUMBER_RE.fullmatch(text):
             raise ScenarioError(f"{field}: {excerpt(value)} is not a number; allowed: {allowed}")
         try:
@@ -174,8 +177,10 @@ def _allowed(minimum: float, maximum: float, integer: bool, unit: str) -> str:
 def parse_month(value, field: str, earliest: str, latest: str) -> str:
     """ASCII ``YYYY-MM`` within ``[earliest, latest]``; returned as given (already canonical)."""
     match = _MONTH_RE.fullmatch(value) if isinstance(value, str) else None
-    if not match or not (1 <= int(match.group(2)) <= 12) or not (earliest <= value <= latest):
+    if not match or not (1 <= int(match.group(2)) <= 12):
         raise ScenarioError(f"{field}: {excerpt(value)} is not a month; allowed: 'YYYY-MM' from {earliest} to {latest}")
+    if not (earliest <= value <= latest):
+        raise ScenarioError(f"{field}: {excerpt(value)} is out of range; allowed: 'YYYY-MM' from {earliest} to {latest}")
     return value
 
 

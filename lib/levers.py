@@ -48,8 +48,9 @@ class Lever:
     monotone: int = 0  # +1: raising it never lowers ``monotone_output``; -1: never raises it
     # No promise (0) for the wafers, the yield, the die bank and domestic HBM: more of them makes more chips in the year they
     # act, which burns the HBM stockpile sooner on chips that may retire before the horizon (tested per year). HBM
-    # imports promise more national output in total, not more for the actor: when logic binds, more HBM only draws
-    # the die bank sooner, in months whose surplus goes to other buyers (the actor takes its demand month by month).
+    # imports promise more national output summed from 2023, not within the scenario's own window and not more for
+    # the actor: more HBM draws the die bank sooner, which can move output out of a later window (hypothesis found
+    # 910k → 586k for china-2026 from 2026), in months whose surplus goes to other buyers.
     monotone_output: str = "h100e_end"
     policy_range: tuple | None = None  # (low, high): the plausible policy range the tornado swings it over
 
@@ -226,18 +227,18 @@ _LEVER_LIST = (
           ((0, "sealed"), (1_000_000, "leaky"), (2_400_000, "300k 910C a year")),
           uncertainty=_u(0, 1_000_000, kind="absolute", basis="Assumption: 0 to 1M stacks a year"), monotone=+1,
           policy_range=(0, 2_400_000), log_scale=True,
-          monotone_output="national_output_total"),
+          monotone_output="national_output_since_2023"),
     Lever("hbm_imports_per_month", "HBM imports before the control", "stacks per month", 0, 2_000_000, 10_000, HBM,
           "advanced",
           "Stacks entering China each month from 2023 until the control, besides the surge.",
           ((260_000, "SemiAnalysis: (13M − 7M) over 23 months"),),
           uncertainty=_u(0.5, 1.3, basis="calibration: 8–15M stacks in all [K8]"), monotone=+1, log_scale=True,
-          monotone_output="national_output_total"),
+          monotone_output="national_output_since_2023"),
     Lever("hbm_front_running_stacks", "HBM surge before the control", "stacks", 0, 20_000_000, 100_000, HBM, "advanced",
           "Stacks bought in the month before the control takes effect (front-running).",
           ((0, "none"), (7_000_000, "SemiAnalysis: Dec 2024")),
           uncertainty=_u(0.7, 1.15, basis="~7M of 13M arrived between Dec 2 and Dec 31 2024 [K8]"), monotone=+1, log_scale=True,
-          monotone_output="national_output_total"),
+          monotone_output="national_output_since_2023"),
     Lever("domestic_hbm_stacks_per_year", "Domestic HBM (2026)", "stacks per year", 0, 50_000_000, 10_000, HBM, "advanced",
           "HBM stacks made in China in 2026 (CXMT, Huawei's HiBL), from mid-2025, growing at the next lever.",
           ((0, "none"), (2_000_000, "default"), (6_000_000, "750k 950PR in 2026 [K18]")), log_scale=True,

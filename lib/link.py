@@ -182,6 +182,11 @@ def split_link(text: str) -> dict:
                             f"(at most {MAX_LINK_FIELDS} parameters)") from None
 
 
+def ignored(error, prefix: str = "") -> str:
+    """A notice for a value the link could not use: one sentence, one full stop, then "Ignored."."""
+    return f"{prefix}{str(error).rstrip('.')}. Ignored."
+
+
 def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple[LinkState, list]:
     """Read link parameters (name → list of texts) into a state, with a notice for each bad value."""
     notices: list = []
@@ -223,7 +228,7 @@ def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple
         try:
             value, notice = lever.parse_link(text)
         except ScenarioError as exc:
-            notices.append(f"{exc}. Ignored.")
+            notices.append(ignored(exc))
             continue
         if notice:
             notices.append(notice)
@@ -237,7 +242,7 @@ def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple
         try:
             value = _parse_field(key, text, base)
         except ScenarioError as exc:
-            notices.append(f"URL parameter {exc} Ignored.")
+            notices.append(ignored(exc, "URL parameter "))
             continue
         if value != getattr(base, key):
             fields.append((key, value))
@@ -258,7 +263,7 @@ def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple
         try:
             pins.append(_check_pin(text, i))
         except ScenarioError as exc:
-            notices.append(f"URL parameter {exc} Ignored.")
+            notices.append(ignored(exc, "URL parameter "))
     if len(params.get("pin", [])) > MAX_PINS:
         notices.append(f"URL parameter 'pin': {len(params['pin'])} pins given; allowed: at most {MAX_PINS}. "
                        "Kept the first ones.")

@@ -162,7 +162,8 @@ def simulate(scenario: Scenario, compiled: Compiled, values: dict, *, collect: b
     lic_train, smug_train = np.zeros((U, N)), np.zeros((U, N))
     acc = {k: np.zeros(N) for k in ("h100e_years_total", "arrivals_licensed_total", "arrivals_smuggled_total",
                                     "arrivals_domestic_total", "h100e_licensed_total", "h100e_smuggled_total",
-                                    "h100e_domestic_total", "spend_usd_total", "national_output_total")}
+                                    "h100e_domestic_total", "spend_usd_total", "national_output_total",
+                                    "national_output_since_2023")}
     for u in range(U):
         lic, smug, cost = foreign_for_pattern(c, u, v)
         lic_train[u], smug_train[u] = lic @ c.train_rel[:K], smug @ c.train_rel[:K]
@@ -238,6 +239,7 @@ def simulate(scenario: Scenario, compiled: Compiled, values: dict, *, collect: b
                           v["hbm_front_running_stacks"] * nat.surge_month[m])
         if collect:
             national_quant.add({"national_output": made})
+        acc["national_output_since_2023"] += made
         t = m - offset
         if t < 0:
             continue

@@ -23,8 +23,9 @@ MFU
 Stock
     Accelerators installed and working at the end of a month. [chips]
 Arrivals, by channel
-    Accelerators delivered during a month: licensed (legal imports, with or without a licence), smuggled,
-    domestic, and ordered deliveries fixed in the scenario. [chips/month]
+    Accelerators delivered during a month: legal exports (licensed, or needing no licence like the H20 in
+    2024; the "licensed" columns and keys), smuggled, domestic, and ordered deliveries fixed in the scenario.
+    [chips/month]
 Remote access
     Compute rented abroad (cloud fronts, SE Asian data centres). It trains models, so it counts in the
     largest run, but it is not owned and not in the stock. [chips], [H100e]

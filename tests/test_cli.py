@@ -70,7 +70,7 @@ def test_list(what, first):
 
 @pytest.mark.parametrize("args, match", [
     (("run", "baidu-2023", "--set", "leakage=2"), "leakage: '2' is out of range; allowed: a number from 0 to 1"),
-    (("run", "baidu-2023", "--set", "leakage=" + "9" * 5000), "is not a number"),
+    (("run", "baidu-2023", "--set", "leakage=" + "9" * 5000), "has too many digits"),
     (("run", "baidu-2023", "--set", "what_if_notice_months=1.99"), "is not a whole number"),
     (("run", "baidu-2023", "--set", "leakage=\u0661"), "is not a number"),
     (("run", "baidu-2023", "--samples", "1" + "0" * 400), "--samples"),

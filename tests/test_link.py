@@ -39,7 +39,7 @@ def test_uploaded_structure_travels_in_custom():
 @pytest.mark.parametrize("query, fragment", [
     ("preset=baidu-2023&leakage=lots", "leakage: 'lots' is not a number"),
     ("leakage=1e400", "leakage: '1e400' is out of range"),
-    ("leakage=" + "9" * 5000, "is not a number"),
+    ("leakage=" + "9" * 5000, "has too many digits"),
     ("what_if_notice_months=1.99", "is not a whole number; used 2"),
     ("what_if_from=٢٠٢٤-٠١", "'what_if_from'"),
     ("preset=nope", "'preset': 'nope' is unknown"),
@@ -136,3 +136,12 @@ def test_diff_lists_changed_inputs_and_every_output():
     report = diff_scenarios(a, b)
     assert [row["name"] for row in report["inputs"]] == ["leakage"]
     assert all(row["key"] != "months" for row in report["outputs"]) and len(report["outputs"]) > 20
+
+
+def test_every_link_notice_is_one_sentence_then_ignored():
+    from lib.link import parse_params
+    _, notices = parse_params({"leakage": ["lots"], "what_if_from": ["1999-01"], "tpp_threshold": ["9" * 500],
+                               "pin": ["%%%"]})
+    assert notices and all(".. " not in n and " Ignored." in n and ". Ignored." in n for n in notices
+                           if "Ignored" in n), notices
+    assert any("'1999-01' is out of range" in n for n in notices) and any("too many digits" in n for n in notices)

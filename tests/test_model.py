@@ -254,7 +254,28 @@ def test_verdict_sets_the_runway_against_the_claim():
     lead, rest = verdict(lib.run(base), {"runway_months": {"p10": 11, "p90": 31},
                                          "frontier_gap_years_reading": {"p10": 3.3, "p90": 3.9}})
     assert lead.startswith(f"Baidu's chips keep its planned training run feasible for {months} months from Nov 2023")
-    assert "(p10–p90 11–31)" in lead and rest.endswith("by Dec 2027 (p10–p90 3.3–3.9).")
+    assert "(p10–p90 11–31)" in lead and "by Dec 2027 (p10–p90 3.3–3.9)." in rest
+    # The claim's second half: inference, with its own range.
+    inference = lib.run(base).summary["inference_runway_months"]
+    _, rest = verdict(lib.run(base), {"inference_runway_months": {"p10": 38, "p90": 56}})
+    assert rest.endswith(f"Its inference fleet serves the projected demand for {inference} months (p10–p90 38–56).")
+    # A value outside its own range says so; a runway past the horizon is not given a spread as if exact.
+    lead, rest = verdict(lib.run(base), {"runway_months": {"p10": months + 1, "p90": months + 5}})
+    assert "the value lies outside it" in lead
+    forever = lib.run(base.with_levers(demand_growth=1.0))
+    assert forever.summary["runway_beyond_horizon"]
+    lead, _ = verdict(forever, {"runway_months": {"p10": 86, "p90": 86}})
+    assert "past Dec 2030, the end of the projection (in at least 90% of draws)" in lead and "p10–p90" not in lead
+
+
+def test_a_lever_that_moves_only_inference_says_what_it_moved():
+    from lib.explain import why_unchanged
+    base = lib.load_scenario("baidu-2023")
+    before = lib.run(base)
+    after = lib.run(base.with_levers(inference_substitution=6.0))
+    (note,) = why_unchanged(before, after)
+    a, b = before.summary["inference_runway_months"], after.summary["inference_runway_months"]
+    assert a != b and f"inference runway {a} → {b} months" in note and "rounding" not in note
 
 
 def test_channel_additions_add_up_to_the_arrivals_of_the_year():
@@ -265,7 +286,7 @@ def test_channel_additions_add_up_to_the_arrivals_of_the_year():
     cap = result.capability[result.capability["month"].dt.year == 2027]
     assert sum(added.values()) == pytest.approx(sum(cap[c].sum() for c in CHANNEL_COLUMNS.values()))
     assert list(added.values()) == sorted(added.values(), reverse=True)
-    assert set(added) == {"domestic", "smuggled", "licensed", "rented abroad"}  # nothing ordered in 2027
+    assert set(added) == {"domestic", "smuggled", "legal exports", "rented abroad"}  # nothing ordered in 2027
 
 
 def test_hindcast_verdict_counts_and_names_the_misses():
@@ -294,3 +315,19 @@ def test_binding_sentences_name_what_holds_each_chip_and_what_limits_output():
     # A scenario that allows the H200 says so; the years before its start are not described.
     sentences = binding_sentences(lib.run(lib.load_scenario("china-2026-h200-allowed")))
     assert "H200: allowed by the scenario" in sentences[0] and "2023" not in " ".join(sentences[1:])
+
+
+def test_a_missed_starting_stock_estimate_is_rerun_and_said():
+    from lib.evidence import hindcast
+    from lib.explain import stock_alternatives
+    base = lib.load_scenario("baidu-2023")
+    result = lib.run(base)
+    (sentence,) = stock_alternatives(result, hindcast(result))  # Omdia's ~30k H100/H800, which the stock lacks
+    stock = dict(base.initial_stock)
+    stock["H100"] = stock.get("H100", 0) + 30_000
+    other = lib.run(base.with_fields(initial_stock=stock)).summary
+    assert other["runway_months"] > result.summary["runway_months"]
+    assert f"the runway would be {other['runway_months']} months instead of {result.summary['runway_months']}" in sentence
+    # A scenario whose stock matches its estimates, or has none, says nothing.
+    china = lib.run(lib.load_scenario("china-2026"))
+    assert stock_alternatives(china, hindcast(china)) == []

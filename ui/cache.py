@@ -14,6 +14,7 @@ import streamlit as st
 import lib
 from lib import charts, link
 import lib.compare
+import lib.explain
 from lib.uncertainty import HEADLINE_SAMPLES, run_monte_carlo, tornado
 
 MAX_APP_SAMPLES = 5_000       # [samples] the page's cap per run (the CLI allows 50,000)
@@ -65,6 +66,11 @@ def hindcast_table(key: tuple):
     return lib.evidence.hindcast(result(key))
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def stock_alternatives(key: tuple) -> list[str]:
+    return lib.explain.stock_alternatives(result(key), hindcast_table(key))
+
+
 @st.cache_resource(max_entries=16, show_spinner=False)
 def sensitivity(key: tuple, output: str, kind: str):
     return tornado(scenario_for(key), output, kind)
@@ -75,8 +81,9 @@ def headline_figure(key: tuple, fan_samples: int, show_evidence: bool, height: i
     r, ref = result(key), reference(key)
     fans = monte_carlo(key, fan_samples).monthly if fan_samples else None
     points = lib.evidence.chart_points(r, ("frontier_flop",)) if show_evidence else None
+    claim = r.scenario.claim_runway_months
     return charts.runs_figure(r.capability, r.summary, ref.capability, fans, points, lib.sources.load_sources(),
-                              height=height)
+                              height=height, claim_window=(r.scenario.start, *claim) if claim else None)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)

@@ -30,8 +30,10 @@ covers Huawei, Kunlun and Cambricon, not T-Head and the rest; stockpiles of dies
 month; SMIC's wafers before Dec 2025 are extrapolated back at the growth lever; the China aggregate is one pool of which
 one run uses a fixed share; an actor takes its share month by month and what it does not take goes to other buyers,
 so more logic or HBM, drawn sooner, can leave it slightly fewer chips later (the Uncertainty view flags this where
-it happens); the gap is the lag of the largest feasible run, not of the best model. Results are conditional
-what-ifs, not forecasts.
+it happens); the gap is the lag of the largest feasible run, not of the best model. An actor's starting stock is
+a scenario input with no lever and no Monte Carlo range (Baidu's is derived, not reported): where an outside estimate
+of it disagrees, the page says what the runway would be with that estimate instead (an uploaded scenario file can
+set it). Results are conditional what-ifs, not forecasts.
 
 *How to cite.* Chokepoint, model version {lib.MODEL_VERSION}, with the share link of the scenario you used. The
 command line (`python -m lib`) reproduces every figure byte for byte.

@@ -37,7 +37,7 @@ def render(page: Page) -> None:
     st.markdown("**What binds**  \n" + "  \n".join(md(sentence) for sentence in binding_sentences(page.result)))
     st.markdown("**Compute arriving per year, by channel [H100e]**")
     show_chart(channels, "chart_channels")
-    st.caption(f"Over the horizon: licensed {compact(s['h100e_licensed_total'])} H100e "
+    st.caption(f"Over the horizon: legal exports (licensed, or licence-free like the H20 in 2024) {compact(s['h100e_licensed_total'])} H100e "
                f"({compact(s['arrivals_licensed_total'])} chips), smuggled {compact(s['h100e_smuggled_total'])} H100e "
                f"({compact(s['arrivals_smuggled_total'])} chips), domestic {compact(s['h100e_domestic_total'])} H100e; "
                f"rented abroad at the horizon {compact(s['remote_access_h100e_end'])} H100e (not owned). "

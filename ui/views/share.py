@@ -46,7 +46,8 @@ def _scenario_from_link(text: str, field: str):
 
 
 def _line_names(a, b, report) -> tuple[str, str]:
-    """Chart names for two links; on the same preset, by the first input that differs ("A: Leakage 30%")."""
+    """Chart names for two links; on the same preset, by the first input that differs ("A: Leakage 30%"), saying
+    how many more differ."""
     if a.name != b.name or not report["inputs"]:
         return f"A: {a.name}", f"B: {b.name}"
     row = report["inputs"][0]
@@ -54,7 +55,10 @@ def _line_names(a, b, report) -> tuple[str, str]:
     def value(side):
         return number(row[side], row["unit"]) if row["unit"] else str(row[side])[:40]
 
-    return f"A: {row['label']} {value('a')}", f"B: {row['label']} {value('b')}"
+    more = len(report["inputs"]) - 1
+    # Naming one input when several differ would credit it with all of the change.
+    tail = f" and {more} more input{'s' * (more != 1)}" if more else ""
+    return f"A: {row['label']} {value('a')}{tail}", f"B: {row['label']} {value('b')}{tail}"
 
 
 def render(page: Page) -> None:

@@ -84,12 +84,16 @@ def _metrics(page: Page, same: bool) -> None:
         unit = SUMMARY_UNITS.get(key, "")
         # Long units go into the label, so the value is never cut on a narrow screen.
         value = compact(s[key]) if unit == "H100e·years" else number(s[key], unit).removesuffix(" FLOP")
+        # A runway past the horizon is censored: it is at least the projection's length.
+        censored = key == "runway_months" and s["runway_beyond_horizon"]
+        value = f"≥ {value}" if censored else value
         help_text = GAP_HELP if key == "frontier_gap_years_reading" else None
         if same:  # a delta all the same, so the page keeps its shape when the first lever moves (focus stays)
             column.metric(_metric_label(key, page.scenario), value, delta="this is the reference", delta_color="off",
                           delta_arrow="off", help=help_text)
             continue
         change = delta(r[key], s[key], unit)
+        change = f"at least {change}" if censored and change != "same" else change
         column.metric(_metric_label(key, page.scenario), value, help=help_text,
                       delta=("same as the reference" if change == "same" else f"{change} vs reference"),
                       delta_color="off" if change == "same" else _delta_color(key, page.colours),
@@ -108,7 +112,8 @@ def _figures_and_notes(page: Page, same: bool) -> None:
 
 
 def _headline_chart(page: Page) -> None:
-    st.markdown("**Training runs: what the fleet can train vs the planned run and the frontier**")
+    st.markdown("**Training runs vs the plan and the frontier**" if is_phone()  # one line on a phone
+                else "**Training runs: what the fleet can train vs the planned run and the frontier**")
     figure = cache.headline_figure(page.key, page.samples, page.show_evidence, 380)
     show_chart(figure, "chart_headline")
     if any(str(trace.legendgroup or "").startswith("evidence") for trace in figure.data):
@@ -129,16 +134,26 @@ def render(page: Page, vintage: str) -> None:
         st.markdown(md(reference.description))
         if reference.claim:
             st.caption(md(f"Its question: {reference.claim}"))
-    if scenario.claim:
+    if phone:  # the sidebar that says what this is stays closed on a phone
+        st.caption("A what-if explorer for US AI-chip export rules.")
+    if scenario.claim and scenario.claim_runway_months:  # a claim someone made: quoted, with who said it
         st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
+    elif scenario.claim:  # a question the scenario asks: not a quotation of its sources
+        st.markdown(f"**Question:** {md(scenario.claim)}")
+        st.caption(f"Starting points: {with_sources(scenario.claim_source)}")
     st.markdown(answer_text(page), help=_terms_help())
-    st.caption(_evidence_tally(page))
+    # The starting stock has no lever: what an outside estimate of it would change is said beside the verdict (on a
+    # phone right under the chart, so the chart still opens the page).
+    evidence_line = " ".join([_evidence_tally(page), *cache.stock_alternatives(page.key)])
+    if not phone:
+        st.caption(evidence_line)
 
     if phone:
         # A phone shows one column: the chart first, so it opens the page; the levers right under it, so a lever
         # and the chart are seen together; then the figures. A box that scrolls inside the page catches the thumb
         # and can drag a slider, and thirteen open sliders push the rest a screen away: an expander, one tap.
         _headline_chart(page)
+        st.caption(evidence_line)
         box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
         box.caption("Presets, the rule vintage and every other lever: the » menu at the top left.")
         controls.basic_levers(box, scenario.preset or page.key[0], vintage)

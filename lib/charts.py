@@ -246,7 +246,8 @@ def chips_figure(cap: pd.DataFrame, monthly: pd.DataFrame, evidence: list | None
     h20 = monthly[monthly["chip"] == "H20"]
     if not h20.empty and h20["arrivals_licensed"].sum() > 0:
         per_year = h20.groupby(h20["month"].dt.year)["arrivals_licensed"].sum().reindex(yearly.index, fill_value=0)
-        traces.append(dict(type="scatter", x=x, y=per_year.to_numpy(), mode="markers", name="of which H20 (no licence needed)",
+        traces.append(dict(type="scatter", x=x, y=per_year.where(per_year > 0).to_numpy(),  # no mark for none
+                           mode="markers", name="of which H20 (no licence needed)",
                            marker=dict(symbol="line-ew-open", size=18, color="#1b5e20", line=dict(width=3)),
                            hovertemplate="%{y:,.0f} H20"))
     if evidence:
@@ -501,9 +502,9 @@ def compare_figure(names: list, values: list, texts: list, unit_label: str) -> g
     traces = [dict(type="scatter", y=rows, x=values, mode="markers+text", marker=dict(color="#1565c0", size=12),
                    text=[safe(t) for t in texts], textposition="middle right", cliponaxis=False,
                    hovertemplate="%{text}<extra></extra>", showlegend=False)]
-    return _figure(traces, "", xaxis_title=unit_label, xaxis_range=[start, high + pad * 2.5],
-                   yaxis_autorange="reversed", height=90 + 40 * len(rows), hovermode="closest",
-                   margin=dict(l=10, r=40, t=12, b=10))
+    return _figure(traces, "", xaxis_title=unit_label, xaxis_range=[start, high + pad * 3.5],
+                   yaxis_autorange="reversed", yaxis_automargin=True, height=90 + 40 * len(rows),
+                   hovermode="closest", margin=dict(l=10, r=60, t=12, b=10))
 
 
 def overlay_figure(frames: dict, column: str, unit_label: str, log: bool = False) -> go.Figure:

@@ -168,6 +168,29 @@ def why_unchanged(before, after) -> list[str]:
     return out
 
 
+def opposite_moves(before, after) -> list[str]:
+    """A sentence when the runway and H100e-years move in opposite directions, which reads as a contradiction:
+    the runway is read in one month, and the fleet then can move against its total over the horizon."""
+    a, b = before.summary, after.summary
+    runway = b["runway_months"] - a["runway_months"]
+    years = (b["h100e_years_total"] - a["h100e_years_total"]) / max(a["h100e_years_total"], 1e-9)
+    if not runway or abs(years) < 0.01 or (runway > 0) == (years > 0):
+        return []
+    month = min(a["runway_end_month"] or after.scenario.horizon, b["runway_end_month"] or after.scenario.horizon)
+    frame = before.capability.set_index(before.capability["month"].dt.strftime("%Y-%m"))
+    other = after.capability.set_index(after.capability["month"].dt.strftime("%Y-%m"))
+    if month not in frame.index or month not in other.index:
+        return []
+    then = other.loc[month, "largest_run_flop"] / frame.loc[month, "largest_run_flop"] - 1
+    text = (f"The runway moves {'+' if runway > 0 else '−'}{abs(runway)} month{'s' * (abs(runway) != 1)} while H100e-years over the horizon "
+            f"{'rise' if years > 0 else 'fall'} {abs(years):.0%}: the runway is read in {month_name(month)}, when "
+            f"the largest feasible run is {abs(then):.1%} {'larger' if then > 0 else 'smaller'}.")
+    if before.scenario.hbm_control_from != after.scenario.hbm_control_from:
+        text += (" The HBM control's date also moves the front-running surge of HBM stacks bought just before it "
+                 "(~7M in Dec 2024 [K8]), which fed 2025's output.")
+    return [text]
+
+
 def _status_changes(before, after) -> list[str]:
     cb, ca = before.compiled, after.compiled
     changes = []
@@ -245,6 +268,31 @@ def _reason(name: str, before, after) -> str:
     if name == "import_budget":
         return "the extra budget finds no chip it may buy (everything on the list is blocked or halted), beyond leakage."
     return _what_moved(before, after) or "it moves the projection by less than the rounding of the headline figures."
+
+
+READ_MONTH = {"runway_months": lambda s, scenario: s["runway_end_month"],
+              "frontier_gap_years_reading": lambda s, scenario: min(f"{scenario.reading_year}-12", scenario.horizon)}
+
+
+def why_no_effect(scenario, name: str, low: float, high: float, output: str = "runway_months") -> str:
+    """Why moving lever ``name`` from ``low`` to ``high`` leaves ``output`` where it is, in words, for a tornado row
+    with no bar: it acts only after the month the output is read, or the mechanism that absorbs it."""
+    from .model import run
+
+    before, after = run(scenario.with_levers(**{name: low})), run(scenario.with_levers(**{name: high}))
+    read = READ_MONTH.get(output)
+    month = read(before.summary, scenario) if read else None
+    differs = np.nonzero(~np.isclose(before.capability["largest_run_flop"].to_numpy(),
+                                     after.capability["largest_run_flop"].to_numpy(), rtol=1e-9))[0]
+    if month and len(differs):
+        first = before.compiled.labels[int(differs[0])]
+        if first > month:
+            return f"it first changes the fleet in {month_name(first)}, after this figure is read ({month_name(month)})."
+        return (f"it changes the fleet from {month_name(first)}, but too little by {month_name(month)} to move this "
+                "figure.")
+    if len(differs):
+        return f"it changes the fleet from {month_name(before.compiled.labels[int(differs[0])])}, but too little to move this figure."
+    return _reason(name, before, after)
 
 
 SECONDARY = (("inference_runway_months", "inference runway", "months"),

@@ -331,3 +331,27 @@ def test_a_missed_starting_stock_estimate_is_rerun_and_said():
     # A scenario whose stock matches its estimates, or has none, says nothing.
     china = lib.run(lib.load_scenario("china-2026"))
     assert stock_alternatives(china, hindcast(china)) == []
+
+
+def test_a_tornado_row_with_no_bar_says_why():
+    from lib.explain import why_no_effect
+    base = lib.load_scenario("baidu-2023")
+    end = lib.format.month_name(lib.run(base).summary["runway_end_month"])
+    # The Jan 2026 window frees chips only after Baidu's runway has ended.
+    assert why_no_effect(base, "case_by_case_tpp_below", 0, 50_000) == \
+        f"it first changes the fleet in Jan 2026, after this figure is read ({end})."
+    # A line no chip on the list crosses: the mechanism, by name.
+    assert why_no_effect(base, "informed_interconnect_gbps", 100, 2_000).startswith(
+        "no chip on the list changes status or access in any month")
+
+
+def test_a_runway_that_moves_against_the_total_is_explained():
+    from lib.explain import opposite_moves
+    base = lib.load_scenario("baidu-2023")
+    before = lib.run(base)
+    after = lib.run(base.with_fields(hbm_control_from="never"))  # no control: no front-running surge in Dec 2024
+    a, b = before.summary, after.summary
+    assert b["runway_months"] < a["runway_months"] and b["h100e_years_total"] > a["h100e_years_total"]
+    (note,) = opposite_moves(before, after)
+    assert note.startswith(f"The runway moves −{a['runway_months'] - b['runway_months']} month") and "surge" in note
+    assert opposite_moves(before, lib.run(base.with_levers(leakage=0.2))) == []  # both rise: nothing to explain

@@ -77,6 +77,18 @@ def sensitivity(key: tuple, output: str, kind: str):
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
+def no_effect_reasons(key: tuple, output: str, kind: str) -> dict[str, list[str]]:
+    """Tornado rows with no bar, grouped by the reason they have none: reason → lever labels."""
+    frame = sensitivity(key, output, kind)
+    groups: dict[str, list[str]] = {}
+    for row in frame.itertuples():
+        if row.change_at_low == 0 and row.change_at_high == 0:
+            reason = lib.explain.why_no_effect(scenario_for(key), row.lever, row.low_value, row.high_value, output)
+            groups.setdefault(reason, []).append(row.label)
+    return groups
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
 def headline_figure(key: tuple, fan_samples: int, show_evidence: bool, height: int):
     r, ref = result(key), reference(key)
     fans = monte_carlo(key, fan_samples).monthly if fan_samples else None

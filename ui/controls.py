@@ -82,6 +82,9 @@ def lever_widget(lever: Lever, container, sources: dict, disabled: bool = False)
         decimals = max(0, -math.floor(math.log10(lever.step))) if lever.step < 1 else 0
         container.slider(label, float(lever.minimum), float(lever.maximum), step=float(lever.step), key=lever.name,
                          help=help_text, disabled=disabled, format=f"%.{decimals}f")
+    if disabled:  # greyed out: say why rather than name a line that does not apply
+        container.caption("The Oct 2022 rule has no density prong, so this line does not apply.")
+        return
     container.caption(md(band_text(lever, float(st.session_state[lever.name]))))
 
 
@@ -141,8 +144,10 @@ def sidebar(base: lib.Scenario) -> dict:
     sb.selectbox("Preset scenario", list(names), key="preset", on_change=on_preset_change, format_func=names.get,
                  help="Each preset is a file in scenarios/: the baseline plus a few changes, each with a source.")
     sb.button("Reset to the preset", key="reset", on_click=on_reset, width="stretch")
+    # Always one element here, so an upload does not shift (and remount, closing) the upload box below.
+    notice = sb.empty()
     if st.session_state.get("custom"):
-        sb.info("Using an uploaded scenario's chips and stock. Pick a preset to leave it.")
+        notice.info("Using an uploaded scenario's chips and stock. Pick a preset to leave it.")
 
     sb.subheader("Rules and timing")
     sb.selectbox("Rule vintage", RULE_VINTAGE_CHOICES, key="rule_vintage",

@@ -59,7 +59,13 @@ def render(page: Page) -> None:
         except Exception:  # a damaged pin was refused when the link was read; this is a belt and braces guard
             continue
         key = (state.preset, state.custom, state.levers, state.fields)
-        entries.append((state.label or "pinned", key, cache.result(key)))
+        entries.append((state.label or f"#{len(entries) - 1} pinned", key, cache.result(key)))
+    # Columns and chart rows go by short names ("#1"), the pins' full names in a key below: long names were cut
+    # in the table's headers and took the chart's width.
+    short = [name.split(" ", 1)[0] if name.startswith("#") else name for name, _, _ in entries]
+    if len(entries) > 2:
+        st.caption("Pins: " + "; ".join(md(name) for name, _, _ in entries[2:]))
+    entries = [(name, key, result) for name, (_, key, result) in zip(short, entries)]
     outputs = {}
     for name, _, result in entries:
         outputs[name] = {label(k): number(result.summary[k], SUMMARY_UNITS.get(k, "")) for k in SHOWN}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import units
-from lib.explain import verdict, why_unchanged
+from lib.explain import opposite_moves, verdict, why_unchanged
 from lib.format import SUMMARY_LABELS, compact, delta, month_name, number
 from lib.model import SUMMARY_UNITS
 
@@ -63,9 +63,10 @@ def _evidence_tally(page: Page) -> str:
             f"{int(counts.get('miss', 0))} miss (Evidence view).")
 
 
-def _metric_label(key: str, scenario) -> str:
+def _metric_label(key: str, scenario, phone: bool = False) -> str:
     if key == "frontier_gap_years_reading":
-        return f"Behind the frontier, {month_name(min(f'{scenario.reading_year}-12', scenario.horizon))}"
+        month = month_name(min(f'{scenario.reading_year}-12', scenario.horizon))
+        return f"Gap to frontier, {month}" if phone else f"Behind the frontier, {month}"  # a phone cell is 170 px
     if key == "h100e_years_total":
         return f"H100e-years, {scenario.start[:4]}–{scenario.horizon[2:4]}"
     if key == "largest_run_flop_end":
@@ -75,7 +76,8 @@ def _metric_label(key: str, scenario) -> str:
 
 def _metrics(page: Page, same: bool) -> None:
     s, r = page.result.summary, page.reference.summary
-    if is_phone():  # two a row: stacked one a row, they would push the chart a screen down
+    phone = is_phone()
+    if phone:  # two a row: stacked one a row, they would push the chart a screen down
         row = st.container(horizontal=True, wrap=True, gap="small", key="metrics_row")
         columns = [row.container(width=170) for _ in HEADLINE]
     else:
@@ -89,12 +91,12 @@ def _metrics(page: Page, same: bool) -> None:
         value = f"≥ {value}" if censored else value
         help_text = GAP_HELP if key == "frontier_gap_years_reading" else None
         if same:  # a delta all the same, so the page keeps its shape when the first lever moves (focus stays)
-            column.metric(_metric_label(key, page.scenario), value, delta="this is the reference", delta_color="off",
+            column.metric(_metric_label(key, page.scenario, phone), value, delta="this is the reference", delta_color="off",
                           delta_arrow="off", help=help_text)
             continue
         change = delta(r[key], s[key], unit)
         change = f"at least {change}" if censored and change != "same" else change
-        column.metric(_metric_label(key, page.scenario), value, help=help_text,
+        column.metric(_metric_label(key, page.scenario, phone), value, help=help_text,
                       delta=("same as the reference" if change == "same" else f"{change} vs reference"),
                       delta_color="off" if change == "same" else _delta_color(key, page.colours),
                       delta_arrow="off" if change == "same" else "auto")
@@ -107,7 +109,7 @@ def _figures_and_notes(page: Page, same: bool) -> None:
         _metrics(page, same)
         st.caption("Move a lever: each figure then shows its change against this scenario, the reference." if same
                    else f"Changes read against the reference, {md(page.reference_name)}.")
-        for note in why_unchanged(page.reference, page.result):
+        for note in why_unchanged(page.reference, page.result) + opposite_moves(page.reference, page.result):
             st.info(with_sources(note), icon="ℹ️")
 
 
@@ -127,7 +129,8 @@ def render(page: Page, vintage: str) -> None:
     # The reference sits beside the name, not on a row of its own: on a phone that row would push the chart
     # below the fold.
     title = st.container(horizontal=True, vertical_alignment="center", key="title_line")
-    title.markdown(f"#### {md(scenario.name)}", width="content")
+    uploaded = " (uploaded)" if page.key[1] else ""  # an upload may keep a preset's name: say which this is
+    title.markdown(f"#### {md(scenario.name)}{uploaded}", width="content")
     with title.popover("Reference", width="content", key="reference_popover"):
         reference = page.reference.scenario
         st.markdown(f"**{md(reference.name)}** — every delta, chart and Compare column reads against it.")

@@ -88,6 +88,9 @@ def _tornado(page: Page, output: str, kind: str, title: str) -> None:
                    "and HBM allow; more logic turns the HBM stockpile into chips sooner, for other buyers or before "
                    "this scenario's start (whose starting stock is fixed), and leaves fewer stacks for the years "
                    "counted here. A simplification: the model does not re-plan the stockpile when logic is ample.")
+    quiet = cache.no_effect_reasons(page.key, output, kind)
+    if quiet:  # a row with no bar says why, or the tornado reads as broken
+        st.caption("No bar: " + " ".join(f"{md(', '.join(labels))}: {md(reason)}" for reason, labels in quiet.items()))
     shown = pd.DataFrame({"Lever": frame["label"], "Low": [number(v, LEVERS[n].unit) for n, v in
                                                            zip(frame["lever"], frame["low_value"])],
                           "High": [number(v, LEVERS[n].unit) for n, v in zip(frame["lever"], frame["high_value"])],

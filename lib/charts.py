@@ -503,7 +503,8 @@ def compare_figure(names: list, values: list, texts: list, unit_label: str) -> g
                    text=[safe(t) for t in texts], textposition="middle right", cliponaxis=False,
                    hovertemplate="%{text}<extra></extra>", showlegend=False)]
     return _figure(traces, "", xaxis_title=unit_label, xaxis_range=[start, high + pad * 3.5],
-                   yaxis_autorange="reversed", yaxis_automargin=True, height=90 + 40 * len(rows),
+                   yaxis_autorange="reversed", yaxis_automargin=True, yaxis_type="category",  # "#1" reads as 1
+                   height=90 + 40 * len(rows),
                    hovermode="closest", margin=dict(l=10, r=60, t=12, b=10))
 
 

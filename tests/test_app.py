@@ -361,3 +361,20 @@ def test_goal_seek_quotes_the_value_its_button_applies():
     applied = re.search(r"= (\d+%)", button).group(1)
     assert f"of {applied} or more reaches a runway of at least 28 months" in message, (message, button)
     assert not [s for s in at.select_slider if s.key == "solve_year"]  # a runway is not read in a year
+
+
+def test_a_phone_shows_narrow_tables_whole_with_user_text_escaped():
+    evil = "[Log in again](https://evil.example) **x**"
+    scenario = lib.load_scenario("baidu-2023").with_fields(name=evil)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["custom"] = link.encode_custom(scenario)
+    at.query_params["view"] = "Compare"
+    at.session_state["_is_phone"] = True
+    at.run()
+    assert not at.exception
+    at.button(key="pin").click().run()
+    tables = at.table  # st.table: cells wrap, every column on screen
+    assert tables, "a phone draws narrow tables with st.table"
+    cells = " ".join(str(v) for t in tables for v in t.value.to_numpy().ravel())
+    assert "Log in again" in cells  # the name is in the inputs table
+    assert "](https://" not in cells and "**x**" not in cells  # st.table renders Markdown: all of it escaped

@@ -10,8 +10,19 @@ from lib.sources import keys_in, load_sources
 from .text import md
 
 
+PHONE_TABLE_COLUMNS = 5  # [columns] at most this many, a phone shows a table whose cells wrap instead of a grid
+
+
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, height="auto") -> None:
-    """A dataframe with its first column pinned (it stays visible when the table scrolls sideways)."""
+    """A dataframe with its first column pinned (it stays visible when the table scrolls sideways). On a phone a
+    narrow table is drawn with wrapping cells instead, so every column is seen without scrolling sideways."""
+    from .device import is_phone
+
+    if is_phone() and len(frame.columns) <= PHONE_TABLE_COLUMNS and not column_config and len(frame) <= 40:
+        # st.table renders Markdown in cells and headers: everything passes the escaper.
+        shown = frame.astype(str).map(md).rename(columns=lambda c: md(str(c)))
+        st.table(shown, hide_index=True, border="horizontal")
+        return
     config = {frame.columns[0]: st.column_config.Column(pinned=True)} if len(frame.columns) else {}
     config.update(column_config or {})
     st.dataframe(frame, key=key, hide_index=True, column_config=config, width="stretch", height=height)

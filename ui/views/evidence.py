@@ -16,7 +16,7 @@ from lib.sources import load_sources
 
 from .. import cache
 from ..context import Page
-from ..device import show_chart
+from ..device import is_phone, show_chart
 from ..tables import sources_below, table
 from ..text import md, with_sources
 
@@ -68,7 +68,9 @@ def render(page: Page) -> None:
                      "Estimate value": _value(row.estimate, row.output),
                      "Source": f"[{'] ['.join(row.source.split())}]", "Id": row.id})
     result_frame = pd.DataFrame(rows)
-    table(result_frame, "table_hindcast")
+    # A phone shows the five columns that carry the verdict, whole; the sources are listed under the table.
+    table(result_frame[["Estimate", "Status", "Model", "Range", "Miss"]] if is_phone() else result_frame,
+          "table_hindcast")
     sources_below(result_frame)
     # Long reasons read badly in a grid cell (cut at 1280 px, sideways scrolling on a phone): a list instead.
     with st.expander("Why each miss misses, and how each estimate maps onto the model", key="evidence_notes"):

@@ -147,14 +147,18 @@ def world_stock(month: pd.Timestamp) -> float:
     return float(m["world_stock_h100e"] * m["world_stock_growth"] ** years)
 
 
-def _months(frame: pd.DataFrame, period: str) -> pd.DataFrame | None:
-    """The rows of a monthly frame in ``period`` (a year: all 12 months, or one month); None if not covered."""
-    months = frame["month"].dt.strftime("%Y-%m")
+def _positions(frame: pd.DataFrame, period: str) -> np.ndarray | None:
+    """Row positions of a monthly frame in ``period`` (a year: all 12 months, or one month); None if not covered.
+
+    Positions and numpy columns, not filtered frames: this runs for every estimate on every rerun."""
+    month = frame["month"].dt
+    years = month.year.to_numpy()
     if len(period) == 4:
-        rows = frame[months.str.startswith(period + "-")]
-        return rows if len(rows) == 12 else None
-    rows = frame[months == period]
-    return rows if len(rows) == 1 else None
+        index = np.flatnonzero(years == int(period))
+        return index if len(index) == 12 else None
+    year, number = (int(part) for part in period.split("-"))
+    index = np.flatnonzero((years == year) & (month.month.to_numpy() == number))
+    return index if len(index) == 1 else None
 
 
 def model_value(result, estimate: Estimate) -> float | None:
@@ -162,42 +166,43 @@ def model_value(result, estimate: Estimate) -> float | None:
     kind, arg = estimate.kind, estimate.argument
     chips = arg.split("|") if arg else []
     if kind in ("huawei_output", "national_output"):
-        rows = _months(result.national, estimate.period)
+        national = result.national
+        rows = _positions(national, estimate.period)
         if rows is None:
             return None
         if kind == "huawei_output":
-            return float(rows["huawei_output"].sum())
+            return float(national["huawei_output"].to_numpy()[rows].sum())
         if chips:
-            columns = [f"output {c}" for c in chips if f"output {c}" in rows]
-            return float(rows[columns].to_numpy().sum()) if columns else 0.0
-        return float(rows["output"].sum())
+            columns = [f"output {c}" for c in chips if f"output {c}" in national]
+            return float(sum(national[c].to_numpy()[rows].sum() for c in columns))
+        return float(national["output"].to_numpy()[rows].sum())
     capability = result.capability
-    if kind in ("arrivals_smuggled", "acquired_h100e", "frontier_flop", "frontier_gap_years", "china_share",
-                "inference_demand_tokens_per_day"):
-        rows = _months(capability, estimate.period)
-        if rows is None:
-            return None
-        if kind == "arrivals_smuggled":
-            return float(rows["arrivals_smuggled"].sum())
-        if kind == "acquired_h100e":
-            return float(rows[["h100e_arriving_licensed", "h100e_arriving_smuggled",
-                               "h100e_arriving_domestic"]].to_numpy().sum())
-        if kind == "china_share":
-            row = rows.iloc[-1]
-            return float(row["h100e_training"] / world_stock(row["month"]))
-        column = {"frontier_flop": "frontier_flop", "frontier_gap_years": "frontier_gap_years",
-                  "inference_demand_tokens_per_day": "inference_demand_tokens_per_day"}[kind]
-        return float(rows[column].iloc[-1])
+
+    def column(name: str) -> np.ndarray:
+        return capability[name].to_numpy()[rows]
+
+    rows = _positions(capability, estimate.period)
+    if rows is None:
+        return None
+    if kind == "arrivals_smuggled":
+        return float(column("arrivals_smuggled").sum())
+    if kind == "acquired_h100e":
+        return float(sum(column(c).sum() for c in ("h100e_arriving_licensed", "h100e_arriving_smuggled",
+                                                    "h100e_arriving_domestic")))
+    if kind == "china_share":
+        return float(column("h100e_training")[-1] / world_stock(capability["month"].iloc[rows[-1]]))
+    if kind in ("frontier_flop", "frontier_gap_years", "inference_demand_tokens_per_day"):
+        return float(column(kind)[-1])
     if kind in ("arrivals_licensed", "stock"):
-        monthly = result.monthly
-        selected = monthly[monthly["chip"].isin(chips)] if chips else monthly
-        per_month = selected.groupby("month", as_index=False)[["arrivals_licensed", "stock"]].sum()
-        if selected.empty:
-            per_month = pd.DataFrame({"month": capability["month"], "arrivals_licensed": 0.0, "stock": 0.0})
-        rows = _months(per_month, estimate.period)
-        if rows is None:
-            return None
-        return float(rows["arrivals_licensed"].sum()) if kind == "arrivals_licensed" else float(rows["stock"].iloc[-1])
+        monthly = result.monthly  # one row per month and chip: the period's months first, then the chips
+        months = capability["month"].to_numpy()[rows]
+        in_period = monthly["month"].isin(months).to_numpy()
+        if chips:
+            in_period = in_period & monthly["chip"].isin(chips).to_numpy()
+        if kind == "arrivals_licensed":
+            return float(monthly["arrivals_licensed"].to_numpy()[in_period].sum())
+        last = in_period & (monthly["month"] == months[-1]).to_numpy()
+        return float(monthly["stock"].to_numpy()[last].sum())
     return None
 
 

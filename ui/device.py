@@ -60,6 +60,15 @@ def legend_layout(figure, phone: bool) -> dict:
 _ADJUSTED: dict[int, dict] = {}  # id(figure) → {is_phone: figure to draw}; figures are unhashable
 
 
+def _merge(target: dict, changes: dict) -> None:
+    """Nested dict ``changes`` written into ``target``, keeping the keys it does not name (as update_layout)."""
+    for name, value in changes.items():
+        if isinstance(value, dict) and isinstance(target.get(name), dict):
+            _merge(target[name], value)
+        else:
+            target[name] = value
+
+
 def show_chart(figure, key: str) -> None:
     """Draw a figure with its legend below the plot in full (see ``legend_layout``)."""
     import plotly.graph_objects as go
@@ -72,8 +81,9 @@ def show_chart(figure, key: str) -> None:
     if phone not in copies:
         changes = legend_layout(figure, phone)
         adjusted = figure
-        if changes:
-            adjusted = go.Figure(figure.to_dict(), _validate=False)
-            adjusted.update_layout(**changes)
+        if changes:  # merged into a plain copy: update_layout would validate, twice the cost of the copy
+            spec = figure.to_dict()
+            _merge(spec.setdefault("layout", {}), changes)
+            adjusted = go.Figure(spec, _validate=False)
         copies[phone] = adjusted
     st.plotly_chart(copies[phone], key=key, config=plot_config(), theme=None)

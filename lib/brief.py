@@ -128,9 +128,10 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
     story = [p(f"Chokepoint brief: {scenario.name}", title)]
     if scenario.claim:
         story.append(p(f"Claim tested: {scenario.claim} — {scenario.claim_source}", base))
-    lead, rest = verdict(result, q, hindcast(result) if scenario.verdict == "hindcast" else None)
+    checks = hindcast(result)
+    lead, rest = verdict(result, q, checks if scenario.verdict == "hindcast" else None)
     story.append(p(f"Model answer: {lead} {rest} Reference: {reference_scenario.name}.", head))
-    for sentence in stock_alternatives(result, hindcast(result)):
+    for sentence in stock_alternatives(result, checks):
         story.append(p(sentence, base))
 
     rows = [["Headline", "This scenario", "Reference", "Change", "Range p10–p90"]]
@@ -158,8 +159,7 @@ def make_brief(scenario, *, date: str | None = None, base_url: str = "https://ch
     story += [Spacer(1, 2), charts]
 
     story.append(p("What binds. " + " ".join(binding_sentences(result)), base))
-    binding = domestic_binding(result)
-    binding = binding[binding["year"] >= int(scenario.start[:4])]
+    binding = domestic_binding(result, since_start=True)
     years = [f"{int(row.year)}: {number(row.output, 'accelerators')}" for row in binding.itertuples()]
     story.append(p("China's domestic output by year: " + "; ".join(years) + ".", base))
 

@@ -25,6 +25,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .levers import LEVERS
 from .sources import DATA_DIR, keys_in
 
 EVIDENCE_FILE = DATA_DIR / "evidence.csv"
@@ -47,8 +48,6 @@ SERIES_LABELS = {
 
 def output_label(estimate) -> str:
     """What an estimate measures, with its chips or lever: 'chips in service (H100/H800)', 'input: Logic wafers'."""
-    from .levers import LEVERS
-
     base = SERIES_LABELS.get(estimate.kind, estimate.kind)
     argument = estimate.argument
     if not argument:

@@ -57,8 +57,9 @@ def import_constraints(result, month: str | None = None) -> pd.DataFrame:
 CAPPED_MONTHS = "actor capped by national output [months]"
 
 
-def domestic_binding(result) -> pd.DataFrame:
-    """Per year: national output, the months each constraint bound, and months the actor got its full demand."""
+def domestic_binding(result, since_start: bool = False) -> pd.DataFrame:
+    """Per year: national output, the months each constraint bound, and months the actor got its full demand.
+    National output is computed from 2023; ``since_start`` keeps only the years from the scenario's start."""
     nat = result.national.assign(year=result.national["month"].dt.year)
     table = nat.groupby("year").agg(output=("output", "sum"), huawei_output=("huawei_output", "sum"))
     for label in ("HBM", "logic: SMIC + die bank", "logic: SMIC wafers"):
@@ -66,7 +67,8 @@ def domestic_binding(result) -> pd.DataFrame:
     cap = result.capability.assign(year=result.capability["month"].dt.year)
     capped = cap.assign(capped=cap["domestic_available"] < cap["domestic_demand"]).groupby("year")["capped"].sum()
     table[CAPPED_MONTHS] = capped.reindex(table.index)
-    return table.reset_index()
+    table = table.reset_index()
+    return table[table["year"] >= int(result.scenario.start[:4])] if since_start else table
 
 
 def _years(years: list[int]) -> str:
@@ -80,6 +82,8 @@ def _years(years: list[int]) -> str:
     return ", ".join(runs)
 
 
+PRONG_PHRASES = {PRONG_LABELS["case-by-case"]: "case-by-case review (the Jan 2026 window)",
+                 PRONG_LABELS["allowed"]: "allowed by the scenario"}
 ACCESS_WORDS = {"free": "exportable", "licensable": "licensed at the approval share",
                 "controlled": "blocked (smuggled or rented only)", "not obtainable": "not obtainable"}
 
@@ -97,9 +101,8 @@ def binding_sentences(result) -> list[str]:
             key, name = f"China shipments stopped by the vendor in {month_name(chip.china_halt)}", row.chip
         elif row.prong in ("", PRONG_LABELS["none"]):
             key, name = row.status, row.chip
-        elif row.prong in (PRONG_LABELS["case-by-case"], PRONG_LABELS["allowed"]):
-            key, name = {PRONG_LABELS["case-by-case"]: "case-by-case review (the Jan 2026 window)",
-                         PRONG_LABELS["allowed"]: "allowed by the scenario"}[row.prong], row.chip
+        elif row.prong in PRONG_PHRASES:
+            key, name = PRONG_PHRASES[row.prong], row.chip
         else:
             denial = row.status.endswith("(denial)")
             key = (f"controlled by the {row.prong}, presumption of denial" if denial
@@ -119,8 +122,7 @@ def binding_sentences(result) -> list[str]:
             later.append(f"{name} {', '.join(steps)}")
     if later:
         sentences.append("Later: " + "; ".join(later) + ".")
-    binding = domestic_binding(result)
-    binding = binding[binding["year"] >= int(result.scenario.start[:4])]
+    binding = domestic_binding(result, since_start=True)
     labels = {"HBM": "HBM", "logic: SMIC + die bank": "logic (SMIC wafers and the die bank)",
               "logic: SMIC wafers": "logic (SMIC wafers)"}
     by_label: dict[str, list[int]] = {}
@@ -177,11 +179,10 @@ def opposite_moves(before, after) -> list[str]:
     if not runway or abs(years) < 0.01 or (runway > 0) == (years > 0):
         return []
     month = min(a["runway_end_month"] or after.scenario.horizon, b["runway_end_month"] or after.scenario.horizon)
-    frame = before.capability.set_index(before.capability["month"].dt.strftime("%Y-%m"))
-    other = after.capability.set_index(after.capability["month"].dt.strftime("%Y-%m"))
-    if month not in frame.index or month not in other.index:
+    if month not in before.compiled.labels or month not in after.compiled.labels:
         return []
-    then = other.loc[month, "largest_run_flop"] / frame.loc[month, "largest_run_flop"] - 1
+    run_then = [r.capability["largest_run_flop"].to_numpy()[r.compiled.labels.index(month)] for r in (before, after)]
+    then = run_then[1] / run_then[0] - 1
     text = (f"The runway moves {'+' if runway > 0 else '−'}{abs(runway)} month{'s' * (abs(runway) != 1)} while H100e-years over the horizon "
             f"{'rise' if years > 0 else 'fall'} {abs(years):.0%}: the runway is read in {month_name(month)}, when "
             f"the largest feasible run is {abs(then):.1%} {'larger' if then > 0 else 'smaller'}.")
@@ -271,7 +272,7 @@ def _reason(name: str, before, after) -> str:
 
 
 READ_MONTH = {"runway_months": lambda s, scenario: s["runway_end_month"],
-              "frontier_gap_years_reading": lambda s, scenario: min(f"{scenario.reading_year}-12", scenario.horizon)}
+              "frontier_gap_years_reading": lambda s, scenario: scenario.reading_month}
 
 
 def why_no_effect(scenario, name: str, low: float, high: float, output: str = "runway_months") -> str:
@@ -284,20 +285,21 @@ def why_no_effect(scenario, name: str, low: float, high: float, output: str = "r
     month = read(before.summary, scenario) if read else None
     differs = np.nonzero(~np.isclose(before.capability["largest_run_flop"].to_numpy(),
                                      after.capability["largest_run_flop"].to_numpy(), rtol=1e-9))[0]
-    if month and len(differs):
-        first = before.compiled.labels[int(differs[0])]
-        if first > month:
-            return f"it first changes the fleet in {month_name(first)}, after this figure is read ({month_name(month)})."
-        return (f"it changes the fleet from {month_name(first)}, but too little by {month_name(month)} to move this "
-                "figure.")
-    if len(differs):
-        return f"it changes the fleet from {month_name(before.compiled.labels[int(differs[0])])}, but too little to move this figure."
-    return _reason(name, before, after)
+    if not len(differs):
+        return _reason(name, before, after)
+    first = before.compiled.labels[int(differs[0])]
+    if month and first > month:
+        return f"it first changes the fleet in {month_name(first)}, after this figure is read ({month_name(month)})."
+    by = f" by {month_name(month)}" if month else ""
+    return f"it changes the fleet from {month_name(first)}, but too little{by} to move this figure."
 
 
 SECONDARY = (("inference_runway_months", "inference runway", "months"),
              ("h100e_inference_end", "inference H100e at the horizon", "H100e"),
              ("frontier_gap_years_end", "the gap at the horizon", "years"))
+
+
+SECONDARY_FORMATS = {"months": "{:.0f}".format, "years": "{:.1f}".format}  # other units: compact
 
 
 def _what_moved(before, after) -> str:
@@ -306,7 +308,7 @@ def _what_moved(before, after) -> str:
     for key, name, unit in SECONDARY:
         a, b = float(before.summary[key]), float(after.summary[key])
         if abs(a - b) > 1e-3 * max(abs(a), abs(b), 1.0):
-            shown = (lambda x: f"{x:.0f}") if unit == "months" else (lambda x: f"{x:.1f}") if unit == "years" else compact
+            shown = SECONDARY_FORMATS.get(unit, compact)
             moved.append(f"{name} {shown(a)} → {shown(b)} {unit}")
     if not moved:
         return ""
@@ -426,9 +428,8 @@ def gap_sentence(result, gap_range: dict | None = None) -> str:
     The gap is in compute, not in models (see the glossary)."""
     s, scenario = result.summary, result.scenario
     spread = _spread(s["frontier_gap_years_reading"], gap_range, "{:.1f}")
-    month = min(f"{scenario.reading_year}-12", scenario.horizon)
     return (f"{actor_name(scenario)}'s largest feasible training run is {s['frontier_gap_years_reading']:.1f} years "
-            f"behind the frontier's by {month_name(month)}{spread}.")
+            f"behind the frontier's by {month_name(scenario.reading_month)}{spread}.")
 
 
 def channels_sentence(result) -> str:

@@ -248,7 +248,7 @@ def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple
             fields.append((key, value))
     view = one("view") or ""
     if view and views and view not in views:
-        notices.append(f"URL parameter 'view': {excerpt(view)} is not allowed; allowed: {', '.join(views)}. Ignored.")
+        notices.append(ignored(f"'view': {excerpt(view)} is not allowed; allowed: {', '.join(views)}", "URL parameter "))
         view = ""
     samples = 0
     text = one("samples")
@@ -256,8 +256,8 @@ def parse_params(params, views: tuple = (), sample_choices: tuple = ()) -> tuple
         if sample_choices and text in [str(n) for n in sample_choices]:
             samples = int(text)
         else:
-            notices.append(f"URL parameter 'samples': {excerpt(text)} is not allowed; allowed: "
-                           f"{', '.join(str(n) for n in sample_choices)}. Ignored.")
+            notices.append(ignored(f"'samples': {excerpt(text)} is not allowed; allowed: "
+                                   f"{', '.join(str(n) for n in sample_choices)}", "URL parameter "))
     pins = []
     for i, text in enumerate(list(params.get("pin", []))[:MAX_PINS]):
         try:

@@ -122,6 +122,11 @@ class Scenario:
             values[key] = get_lever(key).check(value)
         return replace(self, levers=tuple(sorted(values.items())))
 
+    @property
+    def reading_month(self) -> str:
+        """The month the headline reads the gap at: December of ``reading_year``, or the horizon if earlier."""
+        return min(f"{self.reading_year}-12", self.horizon)
+
     def with_fields(self, **changes) -> "Scenario":
         """A copy with non-lever fields changed and the whole scenario re-validated."""
         raw = self.to_dict()

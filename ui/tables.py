@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib.sources import keys_in, load_sources
 
+from .device import is_phone
 from .text import md
 
 
@@ -16,8 +17,6 @@ PHONE_TABLE_COLUMNS = 5  # [columns] at most this many, a phone shows a table wh
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, height="auto") -> None:
     """A dataframe with its first column pinned (it stays visible when the table scrolls sideways). On a phone a
     narrow table is drawn with wrapping cells instead, so every column is seen without scrolling sideways."""
-    from .device import is_phone
-
     if is_phone() and len(frame.columns) <= PHONE_TABLE_COLUMNS and not column_config and len(frame) <= 40:
         # st.table renders Markdown in cells and headers: everything passes the escaper.
         shown = frame.astype(str).map(md).rename(columns=lambda c: md(str(c)))

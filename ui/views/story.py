@@ -65,7 +65,7 @@ def _evidence_tally(page: Page) -> str:
 
 def _metric_label(key: str, scenario, phone: bool = False) -> str:
     if key == "frontier_gap_years_reading":
-        month = month_name(min(f'{scenario.reading_year}-12', scenario.horizon))
+        month = month_name(scenario.reading_month)
         return f"Gap to frontier, {month}" if phone else f"Behind the frontier, {month}"  # a phone cell is 170 px
     if key == "h100e_years_total":
         return f"H100e-years, {scenario.start[:4]}–{scenario.horizon[2:4]}"

@@ -74,3 +74,26 @@ CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
 def charts_drawn(page, count: int, timeout_ms: int = 30_000) -> None:
     page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
                            timeout=timeout_ms)
+
+
+IDLE_JS = """() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon], [data-testid=stStatusWidgetRunningManIcon]')
+    && !document.querySelector('[data-stale=true]')"""
+
+
+def settled_metrics(page, quiet_ms: int = 1_500, timeout_ms: int = 30_000) -> list[str]:
+    """The headline figures once the app has stopped rerunning: idle, nothing stale, and unchanged for `quiet_ms`.
+
+    A key press queues a rerun per press and fast reruns interrupt the stale ones, so the URL can already show the
+    last value while the figures on screen still come from an earlier run.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    last = None
+    while True:
+        page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+        values = page.get_by_test_id("stMetricValue").all_inner_texts()
+        if values == last:
+            return values
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the headline figures kept changing: {values}")
+        last = values
+        page.wait_for_timeout(quiet_ms)

@@ -13,7 +13,8 @@ from urllib.parse import quote
 import pytest
 
 import lib
-from browser_support import CHART_DATA_JS, DESKTOP, PHONE, charts_drawn, chromium_path, launch, serve
+from browser_support import (CHART_DATA_JS, DESKTOP, PHONE, charts_drawn, chromium_path, launch, serve,
+                             settled_metrics)
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 INTERNAL = re.compile(r"\b(" + "|".join(sorted((k for k in {*lib.SUMMARY_KEYS, *lib.LEVERS} if "_" in k),
@@ -61,10 +62,6 @@ def page(browser):
 
 def box(locator):
     return locator.bounding_box()
-
-
-def metric_values(page):
-    return page.get_by_test_id("stMetricValue").all_inner_texts()
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
@@ -123,7 +120,7 @@ def test_keyboard_slider_updates_url_and_charts_and_reload_restores(server, page
     page.goto(server)
     charts_drawn(page, 1)
     before_charts = page.evaluate(CHART_DATA_JS)
-    before_metrics = metric_values(page)
+    before_metrics = settled_metrics(page)
     slider = page.get_by_role("slider", name=re.compile("^Leakage"))
     slider.focus()
     for _ in range(10):
@@ -133,7 +130,7 @@ def test_keyboard_slider_updates_url_and_charts_and_reload_restores(server, page
                            timeout=20_000)
     page.wait_for_function("(b) => Array.from(document.querySelectorAll('[data-testid=stMetricValue]'))"
                            ".map(e => e.innerText).join() !== b.join()", arg=before_metrics, timeout=20_000)
-    after = metric_values(page)
+    after = settled_metrics(page)
     url = page.url
     assert "v=2.0" in url and "preset=baidu-2023" in url
     page.goto(url)
@@ -151,7 +148,7 @@ def test_a_slider_keeps_the_keyboard_focus_when_the_first_change_redraws_the_pag
     for expected in ("0.06", "0.07"):  # the first press turns on the deltas; the second must still reach the slider
         slider.press("ArrowRight")
         page.wait_for_function(f"() => location.search.includes('leakage={expected}')", timeout=20_000)
-        page.wait_for_timeout(1_500)  # let the rerun finish redrawing
+        settled_metrics(page)  # let the rerun finish redrawing
         focused = page.evaluate("() => document.activeElement.getAttribute('aria-label') || ''")
         assert focused.startswith("Leakage"), focused
     assert page.errors == []

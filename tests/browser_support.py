@@ -72,8 +72,9 @@ CHART_DATA_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')
 
 
 def charts_drawn(page, count: int, timeout_ms: int = 30_000) -> None:
-    page.wait_for_function(f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {count}",
-                           timeout=timeout_ms)
+    """Wait until `count` Plotly charts have drawn (a chart has several `.main-svg` layers, so count the charts)."""
+    page.wait_for_function("(n) => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                           ".filter(p => p.querySelector('.main-svg')).length >= n", arg=count, timeout=timeout_ms)
 
 
 IDLE_JS = """() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon], [data-testid=stStatusWidgetRunningManIcon]')

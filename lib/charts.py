@@ -189,7 +189,7 @@ def runs_figure(cap: pd.DataFrame, summary: dict, reference: pd.DataFrame | None
                            line=dict(width=0), layer="below"))
         notes.append(dict(x=begin + pd.DateOffset(months=(low + high) // 2), y=0.98, yref="paper",
                           text=f"claimed: {low}–{high} months", showarrow=False, yanchor="top",
-                          font=dict(color="#8d6e00", size=11), bgcolor="rgba(255,255,255,0.7)"))
+                          font=dict(color="#8d6e00", size=11), bgcolor="rgba(255,255,255,0.92)"))
     if not summary["runway_beyond_horizon"] and summary["runway_end_month"]:
         when = pd.Timestamp(summary["runway_end_month"] + "-01")
         shapes.append(_vline(when))

@@ -3,6 +3,8 @@ FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PORT=8501
 WORKDIR /app
+# The PDF brief's CJK font (Debian fonts-wqy-zenhei): TrueType, which reportlab embeds (it refuses OTF/CFF fonts).
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-zenhei && rm -rf /var/lib/apt/lists/*
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt && useradd --create-home --uid 10001 chokepoint
 COPY --chown=chokepoint:chokepoint app.py ./

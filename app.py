@@ -13,13 +13,14 @@ from ui import cache, controls
 from ui import link as page_link
 from ui.context import Page
 from ui.text import md
-from ui.views import about, channels, compare, evidence, projection, rules, share, sources, story, uncertainty
+from ui.views import (about, analyses, channels, compare, evidence, projection, rules, share, sources, story,
+                      uncertainty)
 
 st.set_page_config(page_title="Chokepoint: AI-chip export-control explorer", page_icon="🔒", layout="wide",
                    initial_sidebar_state="auto")
 
 VIEWS = {"Projection": projection, "Channels & domestic": channels, "Uncertainty": uncertainty,
-         "Export rule": rules, "Compare": compare, "Evidence": evidence, "Share & brief": share,
+         "Export rule": rules, "Compare": compare, "Evidence": evidence, "Analyses": analyses, "Share & brief": share,
          "Sources & assumptions": sources, "About": about}
 
 

@@ -5,8 +5,10 @@
 
 Every process gets the same STREAMLIT_SERVER_COOKIE_SECRET (from the environment, else a random one for this run).
 nginx (Debian's package) runs in the foreground with a temporary prefix (-p): config, pid, logs, temp files and the
-static cache all live in a fresh temp dir, nothing root-owned is touched. Stops everything, by PID, on Ctrl-C or when
-any process dies. `cluster()` is the same thing as a context manager, for tests/test_deploy.py and bench/load.py.
+static cache all live in a fresh temp dir, nothing root-owned is touched. An app process that dies is started again
+on its port (waiting longer after each quick death), while nginx sends its sessions to the others: they reconnect
+and keep their scenario, which is in the link. Stops everything, by PID, on Ctrl-C or when nginx dies. `cluster()`
+is the same thing as a context manager, for tests/test_deploy.py and bench/load.py.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -36,6 +39,9 @@ from render_nginx import render  # noqa: E402
 
 SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
 MAX_PROCESSES = 16
+RESTART_DELAY_S = 1.0       # [s] wait before starting a dead app process again; doubled after each quick death
+MAX_RESTART_DELAY_S = 30.0  # [s] Assumption: a process that keeps dying is retried at most this far apart
+STABLE_S = 30.0             # [s] a process that ran this long before dying restarts after RESTART_DELAY_S again
 
 
 def nginx_path() -> str | None:
@@ -97,6 +103,13 @@ class Cluster:
     prefix: Path                     # nginx's -p: nginx.conf, logs/access.log, tmp/, cache/
     apps: list[subprocess.Popen] = field(default_factory=list)
     nginx: subprocess.Popen | None = None
+    commands: list[list[str]] = field(default_factory=list)   # each app process's command, to start it again
+    env: dict = field(default_factory=dict)
+    restarts: list[str] = field(default_factory=list)         # one line per restart, for the log and the tests
+    _started: list[float] = field(default_factory=list)       # monotonic start time of each app process
+    _delay: list[float] = field(default_factory=list)         # its current restart delay [s]
+    _due: dict = field(default_factory=dict)                  # index → monotonic time its restart is due
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def config(self) -> Path:
@@ -123,6 +136,46 @@ class Cluster:
     def rss_mib(self) -> dict:
         return {"apps": rss_mib(self.app_pids()), "nginx": rss_mib(self.nginx_pids())}
 
+    def start_app(self, index: int) -> subprocess.Popen:
+        """Start app process ``index`` (its port and command are fixed for the cluster's life)."""
+        with open(self.prefix / f"app-{index}.log", "ab") as log:  # the child keeps its own copy of the descriptor
+            proc = subprocess.Popen(self.commands[index], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True)
+        if index < len(self.apps):
+            self.apps[index] = proc
+            self._started[index] = time.monotonic()
+        else:
+            self.apps.append(proc)
+            self._started.append(time.monotonic())
+            self._delay.append(RESTART_DELAY_S)
+        return proc
+
+    def restart_dead(self) -> list[str]:
+        """Start again every app process that has exited, once its delay is over: the delay doubles after each death
+        within STABLE_S of a start (a crash loop is retried ever more slowly) and resets after a stable run. nginx
+        meanwhile sends the process's sessions to the others. Returns a line per process started."""
+        done = []
+        with self._lock:
+            now = time.monotonic()
+            for i, proc in enumerate(self.apps):
+                if proc.poll() is None:
+                    continue
+                if i not in self._due:
+                    quick = now - self._started[i] < STABLE_S
+                    self._delay[i] = min(MAX_RESTART_DELAY_S, self._delay[i] * 2) if quick else RESTART_DELAY_S
+                    self._due[i] = now + self._delay[i]
+                    continue
+                if now < self._due[i]:
+                    continue
+                del self._due[i]
+                old = proc
+                new = self.start_app(i)
+                line = (f"app {i} ({self.backends[i]}) exited {old.returncode}: started again as pid {new.pid} "
+                        f"after {self._delay[i]:.0f} s")
+                self.restarts.append(line)
+                done.append(line)
+        return done
+
     def dead(self) -> list[str]:
         """Processes that have exited, with the tail of their log."""
         out = [f"app {i} ({b}) exited {p.returncode}: {_tail(self.prefix / f'app-{i}.log')}"
@@ -142,11 +195,20 @@ def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 10.0)
             proc.wait(5)
 
 
+def _supervise(state: Cluster, stop: threading.Event, every: float = 0.25) -> None:
+    while not stop.wait(every):
+        for line in state.restart_dead():
+            print(line, file=sys.stderr, flush=True)
+
+
 @contextmanager
 def cluster(processes: int = 2, port: int | None = None, host: str = "127.0.0.1", app: Path = ROOT / "app.py",
             python: str = sys.executable, secret: str | None = None, timeout: float = 90.0, keep: bool = False,
-            max_line_kb: int | None = None):
-    """Start ``processes`` Streamlit processes and nginx in front of them; yield a Cluster; stop all on exit."""
+            max_line_kb: int | None = None, restart: bool = True, **nginx_options):
+    """Start ``processes`` Streamlit processes and nginx in front of them; yield a Cluster; stop all on exit.
+
+    ``restart``: start a dead app process again (a thread checks every 0.25 s). ``nginx_options`` go to
+    render_nginx.render (e.g. a low ``request_rate`` for a test)."""
     if not 1 <= processes <= MAX_PROCESSES:
         raise ValueError(f"processes must be 1 to {MAX_PROCESSES}")
     nginx = nginx_path()
@@ -164,17 +226,15 @@ def cluster(processes: int = 2, port: int | None = None, host: str = "127.0.0.1"
             ports.append(candidate)
     proxy_port = port or free_port(host)
     state = Cluster(url=f"http://{host}:{proxy_port}", backends=[f"http://{host}:{p}" for p in ports], prefix=prefix)
-    env = {**os.environ, SECRET_ENV: secret, "PYTHONUNBUFFERED": "1"}
+    state.env = {**os.environ, SECRET_ENV: secret, "PYTHONUNBUFFERED": "1"}
+    stop_supervisor, supervisor = threading.Event(), None
     try:
         for i, p in enumerate(ports):
-            log = open(prefix / f"app-{i}.log", "wb")  # noqa: SIM115 (closed by the child's exit; kept for dead())
-            state.apps.append(subprocess.Popen(
+            state.commands.append(
                 [python, "-m", "streamlit", "run", str(app), "--server.headless=true", f"--server.address={host}",
-                 f"--server.port={p}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True))
-            log.close()
-        kwargs = {} if max_line_kb is None else {"max_line_kb": max_line_kb}
+                 f"--server.port={p}", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"])
+            state.start_app(i)
+        kwargs = dict(nginx_options) if max_line_kb is None else {**nginx_options, "max_line_kb": max_line_kb}
         state.config.write_text(render([f"{host}:{p}" for p in ports], f"{host}:{proxy_port}", **kwargs))
         check = subprocess.run([nginx, "-t", "-q", "-p", f"{prefix}/", "-c", str(state.config), "-e", "stderr"],
                                capture_output=True, text=True, timeout=30)
@@ -199,8 +259,15 @@ def cluster(processes: int = 2, port: int | None = None, host: str = "127.0.0.1"
             if time.monotonic() > deadline:
                 raise RuntimeError(f"proxy not healthy after {timeout:.0f} s")
             time.sleep(0.05)
+        if restart:
+            supervisor = threading.Thread(target=_supervise, args=(state, stop_supervisor), daemon=True,
+                                          name="chokepoint-supervisor")
+            supervisor.start()
         yield state
     finally:
+        stop_supervisor.set()           # first, so that nothing is started again while everything stops
+        if supervisor is not None:
+            supervisor.join(5)
         if state.nginx is not None:
             _stop(state.nginx)          # SIGTERM: fast shutdown (SIGQUIT would wait for every open websocket)
         for proc in state.apps:
@@ -303,8 +370,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(probe(state), indent=2))
                 return 0
             print(f"Chokepoint on {state.url} ({args.processes} processes: {', '.join(state.backends)}); "
-                  f"config and logs in {state.prefix}; Ctrl-C stops", flush=True)
-            while not state.dead():
+                  f"config and logs in {state.prefix}; a process that dies is started again; Ctrl-C stops",
+                  flush=True)
+            while state.nginx.poll() is None:  # the supervisor thread restarts app processes meanwhile
                 time.sleep(0.5)
             print("stopping: " + "\n".join(state.dead()), file=sys.stderr)
             return 1

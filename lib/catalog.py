@@ -33,6 +33,7 @@ FOREIGN = "foreign"
 DOMESTIC = "domestic"
 REFERENCE_CHIP = "Ascend 910B"  # the domestic chip the substitution levers count in: Baidu's 2023 order [K67]
 DIE_SITES_PER_WAFER = 78        # [910B-sized dies per wafer] Morgan Stanley: 78 × 910B or 39 × 910C per wafer [K25]
+INFERENCE_ONLY_FORMATS = ("fp4",)  # Assumption: formats no frontier training run uses (FP4 serves inference)
 INTERCONNECT_FULL_GBPS = 400.0  # [GB/s] Assumption: A800/H800-class links train at full efficiency (see interconnect_factor)
 
 
@@ -115,11 +116,22 @@ class Chip:
         return min(1.0, max(0.5, ic / INTERCONNECT_FULL_GBPS))
 
     @cached_property
+    def training_tpp(self) -> float | None:
+        """Throughput in the formats models train in, on the TPP's bit-weighted basis [TPP]: the maximum of dense
+        TOPS × bit length over FP8/INT8 and wider formats. Each format counts alike per bit, so an FP8 operation
+        is half a 16-bit one, as in the TPP and in Epoch's H100e (dense 8-bit TOPS ÷ 1,979) [K102]; a chip rated
+        only in FP8 is not marked down against an FP16 predecessor. FP4 is left out: no frontier run trains in
+        FP4 (it still counts in ``tpp``, as the rule counts it)."""
+        values = [tops * BIT_LENGTHS[p] for p, tops in self.throughput.items()
+                  if tops is not None and p not in INFERENCE_ONLY_FORMATS]
+        return max(values) if values else None
+
+    @cached_property
     def training_spec(self) -> float | None:
-        """Training throughput from specs alone, relative to an H100 [H100e]: TPP ratio × interconnect factor."""
-        if self.tpp is None:
+        """Training throughput from specs alone, relative to an H100 [H100e]: training TPP ratio × interconnect."""
+        if self.training_tpp is None:
             return None
-        return self.tpp / H100_TPP * self.interconnect_factor
+        return self.training_tpp / H100_TPP * self.interconnect_factor
 
     @cached_property
     def inference_spec(self) -> float | None:
@@ -191,7 +203,9 @@ CHIPS: tuple[Chip, ...] = (
           memory_bandwidth_gbps=3_350, interconnect_gbps=900, datacenter=True, price_usd=30_000,
           confidence="high", source="[K2]; price: street estimate ~$30k [K92]",
           price_note="street estimate ~$30k, ±20–40% [K92]", aliases=("H100 SXM",),
-          us_commercial=True, us_commercial_source=_US_SOLD),
+          us_commercial=True, us_commercial_source=_US_SOLD, china_halt="2026-03",
+          china_halt_source="NVIDIA halted China-bound Hopper (H200) production in Mar 2026 and moved the wafers to "
+                            "Rubin [K18] (Assumption: the older H100 with it)"),
     _chip(name="H800", vendor="NVIDIA", origin=FOREIGN, year=2023, available_from="2023-03",
           throughput={"fp16": 989.5, "fp8": 1_979}, die_area_mm2=814, memory_gb=80,
           memory_bandwidth_gbps=3_350, interconnect_gbps=400, datacenter=True, price_usd=30_000,
@@ -217,6 +231,34 @@ CHIPS: tuple[Chip, ...] = (
           memory_bandwidth_gbps=8_000, interconnect_gbps=1_800, datacenter=True, price_usd=40_000,
           confidence="medium", source="[K2][K14]; die area ~1,600 mm² is an estimate (2 dies); price ~$40k street [K92]",
           price_note="street estimate ~$40k [K92]", us_commercial=True, us_commercial_source=_US_SOLD),
+    _chip(name="B300", vendor="NVIDIA", origin=FOREIGN, year=2025, available_from="2025-07",
+          throughput={"fp8": 4_500, "fp4": 13_000}, die_area_mm2=1_600, memory_gb=288,
+          memory_bandwidth_gbps=8_000, interconnect_gbps=1_800, datacenter=True, price_usd=45_000,
+          confidence="medium",
+          source="[K91]: HGX B300 dense FP8 ~4.5 PF, dense FP4 ~13 PF, 288 GB HBM3e, 8 TB/s; first GB300 racks Jul 2025 "
+                 "[K108]; die area as the B200 (2 dies, estimate); price ~$45k [K54]",
+          price_note="~$45k, IFP's assumption [K54]", aliases=("Blackwell Ultra",), us_commercial=True,
+          us_commercial_source=_US_SOLD),
+    _chip(name="B30A", vendor="NVIDIA", origin=FOREIGN, year=2025, available_from="2026-01",
+          throughput={"fp8": 2_250, "fp4": 6_500}, die_area_mm2=800, memory_gb=144,
+          memory_bandwidth_gbps=4_000, interconnect_gbps=900, datacenter=True, price_usd=22_500,
+          confidence="low",
+          source="[K54]: rumoured single-die Blackwell for China, half a B300's compute and memory bandwidth at half "
+                 "the price; samples Aug 2025, not approved (Nov 2025, May 2026) [K108]; die area half the B300's "
+                 "and NVLink at half its 1,800 GB/s (Assumption); volume from Jan 2026 if licensed (Assumption)",
+          price_note="~$22.5k, IFP's assumption [K54]",
+          note="China-only SKU: NVIDIA makes it only where a rule frees it (the halt stands in for 'not made')",
+          us_commercial_source="China-only SKU, not sold in the US [K54]", china_halt="2025-11",
+          china_halt_source="Not made for China while the rule controls it: the White House refused it (Nov 2025) "
+                            "and Blackwell stayed barred after the May 2026 summit [K108]"),
+    _chip(name="Rubin", vendor="NVIDIA", origin=FOREIGN, year=2026, available_from="2026-09",
+          throughput={"fp8": 17_500, "fp4": 35_000}, die_area_mm2=1_600, memory_gb=288,
+          memory_bandwidth_gbps=22_000, interconnect_gbps=3_600, datacenter=True, price_usd=None,
+          confidence="low",
+          source="[K109]: R200, 288 GB HBM4 at ~22 TB/s, ~35 PF NVFP4 for training (dense or sparse disputed), shipping "
+                 "H2 2026 (month: Assumption); FP8 as half of FP4 (Assumption); die area as the B300 (Assumption); "
+                 "no price published",
+          aliases=("R200", "VR200"), us_commercial=True, us_commercial_source=_US_SOLD),
     _chip(name="L20", vendor="NVIDIA", origin=FOREIGN, year=2024, available_from="2024-02",
           throughput={"fp16": 119.5, "int8": 239}, die_area_mm2=608.5, memory_gb=48,
           memory_bandwidth_gbps=864, interconnect_gbps=64, datacenter=True, price_usd=None,
@@ -279,12 +321,40 @@ CHIPS: tuple[Chip, ...] = (
           software_efficiency=0.7, inference_efficiency=0.65, dies_per_package=2, hbm_stacks_per_package=8,
           package_source="2 × 910B dies [K39][K25]; 8 × HBM2E stacks [K39]"),
     _chip(name="Ascend 950PR", vendor="Huawei", origin=DOMESTIC, year=2026, available_from="2026-03",
-          throughput={"fp8": 1_000}, die_area_mm2=None, memory_gb=128,
+          throughput={"fp8": 1_000, "fp4": 2_000}, die_area_mm2=None, memory_gb=128,
           memory_bandwidth_gbps=1_600, interconnect_gbps=2_000, datacenter=True, price_usd=15_000,
-          confidence="low", source="[K41]: announced FP8 1 PF (dense or sparse not confirmed); die area not published",
+          confidence="low",
+          source="[K41]: 1 PF FP8, 2 PF FP4 (dense or sparse not stated), 128 GB HiBL 1.0 at 1.6 TB/s, 2 TB/s links; "
+                 "mass production from Mar 2026, ~750k planned for 2026 [K18]; die area not published",
           price_note="Assumption: as the 910C", software_efficiency=0.7, inference_efficiency=0.65,
-          dies_per_package=2, hbm_stacks_per_package=8,
-          package_source="Assumption: 2 dies and 8 stacks of Huawei's HiBL 1.0, as the 910C's 128 GB [K41]"),
+          dies_per_package=1, hbm_stacks_per_package=8,
+          note="Per package it trains at ~0.6 of a 910C (1 PF FP8 against the 910C's 800 TF FP16, on one basis), but "
+               "it is one die against the 910C's two",
+          package_source="Assumption: one compute die (Huawei plans ~750k in 2026 [K18] against ~1.6M dies [K25b]) and "
+                         "8 stacks of its own HiBL 1.0 HBM for 128 GB [K41]"),
+    _chip(name="Ascend 950DT", vendor="Huawei", origin=DOMESTIC, year=2026, available_from="2026-10",
+          throughput={"fp8": 1_000, "fp4": 2_000}, die_area_mm2=None, memory_gb=144,
+          memory_bandwidth_gbps=4_000, interconnect_gbps=2_000, datacenter=True, price_usd=15_000,
+          confidence="low", source="[K41]: Q4 2026; 1 PF FP8, 144 GB HiZQ 2.0 at 4 TB/s, 2 TB/s links (month: Assumption)",
+          price_note="Assumption: as the 910C", software_efficiency=0.7, inference_efficiency=0.65,
+          dies_per_package=1, hbm_stacks_per_package=8,
+          package_source="Assumption: as the 950PR, one die and 8 stacks of HiZQ 2.0 [K41]"),
+    _chip(name="Ascend 960", vendor="Huawei", origin=DOMESTIC, year=2027, available_from="2027-10",
+          throughput={"fp8": 2_000, "fp4": 4_000}, die_area_mm2=None, memory_gb=288,
+          memory_bandwidth_gbps=9_600, interconnect_gbps=2_200, datacenter=True, price_usd=15_000,
+          confidence="low",
+          source="[K41]: Q4 2027; 2 PF FP8, 4 PF FP4, 288 GB, 2.2 TB/s links; 9.6 TB/s memory (secondary figure); "
+                 "month: Assumption",
+          price_note="Assumption: as the 910C", software_efficiency=0.7, inference_efficiency=0.65,
+          dies_per_package=2, hbm_stacks_per_package=12,
+          package_source="Assumption: two dies ('compute doubles each generation' [K41]) and 12 stacks of 24 GB"),
+    _chip(name="Ascend 970", vendor="Huawei", origin=DOMESTIC, year=2028, available_from="2028-10",
+          throughput={"fp8": 4_000, "fp4": 8_000}, die_area_mm2=None, memory_gb=288,
+          memory_bandwidth_gbps=14_400, interconnect_gbps=4_000, datacenter=True, price_usd=15_000,
+          confidence="low", source="[K41]: Q4 2028; 4 PF FP8, 8 PF FP4, 14.4 TB/s memory, 4 TB/s links; month: Assumption",
+          price_note="Assumption: as the 910C", software_efficiency=0.7, inference_efficiency=0.65,
+          dies_per_package=2, hbm_stacks_per_package=12,
+          package_source="Assumption: as the 960, two dies and 12 stacks"),
     # ---- Baidu Kunlun ----------------------------------------------------------------------
     _chip(name="Kunlun 1", vendor="Baidu", origin=DOMESTIC, year=2018, available_from="2018-07",
           throughput={"fp16": 64, "int8": 256}, die_area_mm2=None, memory_gb=16,
@@ -305,6 +375,15 @@ CHIPS: tuple[Chip, ...] = (
           price_note="Assumption: no price published", training_h100e_assumed=0.22, inference_h100e_assumed=0.31,
           note="Assumption: specs unpublished; treated as 910B-class, the class Baidu positions it against",
           package_source="GDDR6 reported, no HBM [K43]; 1 die (Assumption)"),
+    # ---- other domestic vendors, as one row -------------------------------------------------
+    _chip(name="Other domestic", vendor="Other domestic vendors", origin=DOMESTIC, year=2024,
+          available_from="2023-01", throughput={}, die_area_mm2=None, memory_gb=96, memory_bandwidth_gbps=None,
+          interconnect_gbps=700, datacenter=True, price_usd=None, confidence="low",
+          source="Alibaba T-Head PPU (96 GB HBM2e, 700 GB/s links, 'above the A800, near the H20' [K112]), Hygon, "
+                 "MetaX, Moore Threads and others: IDC shipments [K76][K98]; no FLOPS published",
+          training_h100e_assumed=0.3, inference_h100e_assumed=0.7,
+          note="Assumption: A800-class for training (0.3 H100e) and between the A800 and the H20 for decode (0.7)",
+          aliases=("T-Head", "Other vendors")),
     # ---- Cambricon, Biren, Moore Threads ---------------------------------------------------
     _chip(name="MLU370-X8", vendor="Cambricon", origin=DOMESTIC, year=2021, available_from="2021-11",
           throughput={"fp16": 96, "int8": 256}, die_area_mm2=None, memory_gb=48,

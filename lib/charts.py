@@ -166,7 +166,7 @@ def evidence_traces(points: list, sources: dict, y_scale: float = 1.0) -> list:
 
 def runs_figure(cap: pd.DataFrame, summary: dict, reference: pd.DataFrame | None, fans: dict | None = None,
                 evidence: list | None = None, sources: dict | None = None, height: int = 360,
-                claim_window: tuple | None = None) -> go.Figure:
+                claim_window: tuple | None = None, events: list | None = None) -> go.Figure:
     """Largest feasible run against the planned run and the frontier, log axis [FLOP]; the runway as a line.
 
     ``claim_window``: (start month "YYYY-MM", low, high [months]) shades the runway a claim asserts."""
@@ -198,7 +198,9 @@ def runs_figure(cap: pd.DataFrame, summary: dict, reference: pd.DataFrame | None
                           showarrow=False, xanchor="right" if right_half else "left", yanchor="bottom",
                           xshift=-4 if right_half else 4, font=dict(color="#c62828", size=12),
                           bgcolor="rgba(255,255,255,0.85)"))
-    return _figure(traces, "FLOP (log)", shapes, notes, yaxis_type="log", height=height)
+    traces += event_traces(events or [])
+    return _figure(traces, "FLOP (log)", shapes, notes, yaxis_type="log", height=height,
+                   **(EVENT_AXIS if events else {}))
 
 
 # ---- compute, channels, stock ----------------------------------------------------------------------
@@ -305,17 +307,69 @@ def national_figure(national: pd.DataFrame, start: str, evidence: list | None = 
 
 
 def gap_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, fans: dict | None = None,
-               evidence: list | None = None, sources: dict | None = None) -> go.Figure:
-    """Years behind the frontier [years]."""
-    traces = _fan(cap["month"], fans["frontier_gap_years"], "#7b1fa2", "gap") if fans else []
-    traces.append(_line(cap["month"], cap["frontier_gap_years"].to_numpy(), "years behind", "#7b1fa2",
+               evidence: list | None = None, sources: dict | None = None, events: list | None = None) -> go.Figure:
+    """Both gaps to the frontier [years]: in compute, and in capability (effective compute)."""
+    x = cap["month"]
+    traces = _fan(x, fans["frontier_gap_years"], "#7b1fa2", "compute gap") if fans else []
+    if fans and "capability_gap_years" in fans:
+        traces += _fan(x, fans["capability_gap_years"], "#00897b", "capability gap")
+    traces.append(_line(x, cap["frontier_gap_years"].to_numpy(), "compute gap", "#7b1fa2", hover="%{y:.2f} years"))
+    traces.append(_line(x, cap["capability_gap_years"].to_numpy(), "capability gap", "#00897b",
                         hover="%{y:.2f} years"))
     if reference is not None:
-        traces.append(_line(reference["month"], reference["frontier_gap_years"].to_numpy(), "reference", "#7b1fa2",
-                            1.3, "dash", hover="%{y:.2f} years"))
+        traces.append(_line(reference["month"], reference["frontier_gap_years"].to_numpy(), "reference (compute)",
+                            "#7b1fa2", 1.3, "dash", hover="%{y:.2f} years"))
+        traces.append(_line(reference["month"], reference["capability_gap_years"].to_numpy(),
+                            "reference (capability)", "#00897b", 1.3, "dash", hover="%{y:.2f} years"))
     if evidence:
         traces += evidence_traces(evidence, sources or {})
-    return _figure(traces, "years behind the frontier", yaxis_rangemode="tozero")
+    traces += event_traces(events or [])
+    return _figure(traces, "years behind the frontier", yaxis_rangemode="tozero", **EVENT_AXIS)
+
+
+def ratio_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, events: list | None = None) -> go.Figure:
+    """US AI compute ÷ China's owned AI compute [×], log axis: the US side is a sourced path, not a model."""
+    traces = [_line(cap["month"], cap["us_china_compute_ratio"].to_numpy(), "US ÷ China", "#1565c0",
+                    hover="%{y:.1f}×")]
+    if reference is not None:
+        traces.append(_line(reference["month"], reference["us_china_compute_ratio"].to_numpy(), "reference", "#1565c0",
+                            1.3, "dash", hover="%{y:.1f}×"))
+    traces += event_traces(events or [])
+    return _figure(traces, "US ÷ China, H100e (log)", yaxis_type="log", **(EVENT_AXIS if events else {}))
+
+
+# ---- events on the time axis ---------------------------------------------------------------------------
+
+EVENT_AXIS = {"yaxis2": dict(overlaying="y", range=[0, 1], visible=False, fixedrange=True)}
+
+
+def event_traces(events: list) -> list:
+    """One marker per dated event that changes the model, at the top of the plot: hover for what happened, what it
+    changes and its source. ``events``: dicts with month "YYYY-MM", text, changes and source (``lib.events``)."""
+    if not events:
+        return []
+    x = [pd.Timestamp(e["month"] + "-01") for e in events]
+    text = [pad(wrap(f"{e['month']}: {safe(e['text'])}") + "<br>" + wrap(f"Model: {safe(e['changes'])}")
+                + f"<br>[{safe(e['source'])}]") for e in events]
+    return [dict(type="scatter", x=x, y=[0.985] * len(x), yaxis="y2", mode="markers", name="events (hover)",
+                 marker=dict(symbol="triangle-down", size=9, color="#455a64"), hovertext=text,
+                 hovertemplate="%{hovertext}<extra></extra>", legendgroup="events")]
+
+
+def events_figure(frame: pd.DataFrame, height: int = 300) -> go.Figure:
+    """The ledger of events as a timeline: one row per kind, one marker per event (filled: it changes the model;
+    hollow: context only). ``frame``: ``lib.events.table()``."""
+    traces = []
+    for modelled, symbol, name in ((True, "circle", "changes the model"), (False, "circle-open", "context only")):
+        rows = frame[frame["modelled"] == modelled]
+        if rows.empty:
+            continue
+        text = [pad(wrap(f"{d}: {safe(t)}") + "<br>" + wrap(f"Model: {safe(c)}") + f"<br>[{safe(src)}]")
+                for d, t, c, src in zip(rows["date"], rows["event"], rows["changes"], rows["source"])]
+        traces.append(dict(type="scatter", x=pd.to_datetime(rows["date"]), y=rows["kind"].tolist(), mode="markers",
+                           name=name, marker=dict(symbol=symbol, size=10, color="#37474f"), hovertext=text,
+                           hovertemplate="%{hovertext}<extra></extra>"))
+    return _figure(traces, "", yaxis_type="category", height=height, hovermode="closest")
 
 
 def tokens_figure(cap: pd.DataFrame, reference: pd.DataFrame | None, evidence: list | None = None,
@@ -392,7 +446,7 @@ def _place_labels(points: list, x_range: tuple, y_range: tuple, width_px: float,
 
 
 def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: float | None,
-                own: dict | None = None, width_px: int = 700) -> go.Figure:
+                own: dict | None = None, width_px: int = 700, rule=None) -> go.Figure:
     """Every catalog chip on TPP × performance density, coloured by status, spec-identical chips labelled once.
 
     Chips with unknown die area (or a planar node) sit in a marked strip at the bottom; chips with unknown TPP
@@ -461,6 +515,23 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
                            line=dict(color="#c62828", dash="dot")))
         notes.append(dict(x=0, xref="paper", y=np.log10(max(density_threshold, 0.5)), text=f"PD {density_threshold:g}",
                           showarrow=False, yanchor="bottom", xanchor="left", font=dict(color="#c62828")))
+    # Every line of the rule in force: the case-by-case window as a second vertical line, and the lines that are
+    # not on these axes (bandwidths) as legend entries, so no prong of the rule is left off the chart.
+    if rule is not None and getattr(rule, "case_by_case_tpp_below", None):
+        window = rule.case_by_case_tpp_below
+        shapes.append(_vline(window, color="#ef6c00", dash="dashdot"))
+        notes.append(dict(x=np.log10(window), y=0.93, yref="paper", text=f"case-by-case below {window:,.0f}",
+                          showarrow=False, xanchor="right", yanchor="top", font=dict(color="#ef6c00", size=11),
+                          bgcolor="rgba(255,255,255,0.85)"))
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", hoverinfo="skip",
+                           line=dict(color="#ef6c00", dash="dashdot"),
+                           name=f"case-by-case: TPP < {window:,.0f} and memory < "
+                                f"{rule.case_by_case_bandwidth_below:,.0f} GB/s, sold in the US"))
+    if rule is not None and getattr(rule, "informed_memory_bandwidth_gbps", None):
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", hoverinfo="skip",
+                           line=dict(color="#6a1b9a", dash="dot"),
+                           name=f"is-informed (off these axes): memory ≥ {rule.informed_memory_bandwidth_gbps:,.0f} "
+                                f"GB/s or interconnect ≥ {rule.informed_interconnect_gbps:,.0f} GB/s"))
     ticks = [t for t in (500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000) if x_range[0] <= np.log10(t) <= x_range[1]]
     figure = _figure(traces, "density, PD [TPP/mm²] (log)", shapes, notes, xaxis_type="log",
                      xaxis_title="TPP (log)", xaxis_tickvals=ticks, xaxis_ticktext=[f"{t:,}" for t in ticks],

@@ -15,8 +15,8 @@ import sys
 
 from .catalog import CHIPS, custom_chip, get_chip
 from .errors import ScenarioError
-from .gate import excerpt, parse_number
-from .levers import LEVERS, get_lever
+from .gate import clean_text, excerpt, parse_integer, parse_number
+from .levers import LEVER_NAMES_HINT, LEVERS, get_lever
 from .rules import RULE_LINE_LEVERS, RULE_NAMES, RULES, classify, custom_rule, get_rule
 from .scenario import list_presets, load_scenario
 
@@ -34,7 +34,8 @@ def _parse_sets(pairs) -> dict:
     overrides = {}
     for pair in pairs or []:
         if "=" not in pair:
-            raise UsageError(f"--set: {excerpt(pair)} is not LEVER=VALUE; levers: {', '.join(LEVERS)}")
+            raise UsageError(f"--set: {excerpt(pair)} is not LEVER=VALUE; allowed: LEVER=VALUE with LEVER "
+                             f"{LEVER_NAMES_HINT}")
         key, value = pair.split("=", 1)
         lever = get_lever(key.strip(), "--set")
         overrides[lever.name] = lever.check(value.strip(), "--set ")
@@ -132,30 +133,80 @@ def cmd_classify(args) -> str:
     return f"{chip.name} under {rule.name}: {result['status']} ({result['eccn'] or 'no ECCN'}); {result['reason']}\n"
 
 
-def cmd_list(args) -> str:
-    out = io.StringIO()
-    if args.what == "presets":
+def _list_rows(what: str) -> list[tuple[str, dict]]:
+    """(text line, record) per row of ``python -m lib list WHAT``: the text is tab-separated, the record for JSON."""
+    rows = []
+    if what == "presets":
         for name, path in list_presets().items():
             scenario = load_scenario(name)
-            out.write(f"{name}\t{scenario.name}\t{path.name}\treference {scenario.reference or name}\n")
-    elif args.what == "rules":
+            reference = scenario.reference or name
+            rows.append((f"{name}\t{scenario.name}\t{path.name}\treference {reference}",
+                         {"preset": name, "name": scenario.name, "file": path.name, "reference": reference}))
+    elif what == "rules":
         for rule in RULES.values():
-            out.write(f"{rule.name}\teffective {rule.effective}\t{rule.summary}\t{rule.source}\n")
-        out.write("custom\tfrom the what-if month\ta vintage with the rule-line levers\tlevers\n")
-    elif args.what == "chips":
+            rows.append((f"{rule.name}\teffective {rule.effective}\t{rule.summary}\t{rule.source}",
+                         {"rule": rule.name, "effective": rule.effective, "summary": rule.summary,
+                          "source": rule.source}))
+        rows.append(("custom\tfrom the what-if month\ta vintage with the rule-line levers\tlevers",
+                     {"rule": "custom", "effective": "the what-if month",
+                      "summary": "a vintage with the rule-line levers", "source": "levers"}))
+    elif what == "chips":
         for chip in CHIPS:
             tpp = f"{chip.tpp:,.0f}" if chip.tpp else "unknown"
-            pd = f"{chip.density:.2f}" if chip.density else "unknown"
-            out.write(f"{chip.name}\t{chip.vendor}\t{chip.origin}\tTPP {tpp}\tPD {pd} TPP/mm²\t{chip.source}\n")
-    elif args.what == "sources":
+            density = f"{chip.density:.2f}" if chip.density else "unknown"
+            rows.append((f"{chip.name}\t{chip.vendor}\t{chip.origin}\tTPP {tpp}\tPD {density} TPP/mm²\t{chip.source}",
+                         {"chip": chip.name, "vendor": chip.vendor, "origin": chip.origin, "tpp": chip.tpp,
+                          "density_tpp_per_mm2": chip.density, "source": chip.source}))
+    elif what == "sources":
         from .sources import sources_table
 
         for s in sources_table():
-            out.write(f"{s.key}\t{s.author}\t{s.title}\t{s.date}\t{s.url}\t{s.quality}\t{s.link_status}\n")
+            rows.append((f"{s.key}\t{s.author}\t{s.title}\t{s.date}\t{s.url}\t{s.quality}\t{s.link_status}",
+                         {"key": s.key, "author": s.author, "title": s.title, "date": s.date, "url": s.url,
+                          "quality": s.quality, "link_status": s.link_status}))
+    elif what == "events":
+        from .events import load_events
+
+        for event in load_events():
+            tokens = event_tokens(event)
+            rows.append((f"{event.month}\t{tokens}\t{event.text}\t{event.source}",
+                         {"month": event.month, "date": event.date, "kind": event.kind, "changes": tokens,
+                          "event": event.text, "source": event.source}))
     else:
         for lever in LEVERS.values():
-            out.write(f"{lever.name}\t[{lever.unit}]\tallowed {lever.allowed()}\t{lever.tier}\t{lever.label}\n")
-    return out.getvalue()
+            rows.append((f"{lever.name}\t[{lever.unit}]\tallowed {lever.allowed()}\t{lever.tier}\t{lever.label}",
+                         {"lever": lever.name, "unit": lever.unit, "minimum": _finite(lever.minimum),
+                          "maximum": _finite(lever.maximum), "integer": lever.integer, "tier": lever.tier,
+                          "label": lever.label}))
+    return rows
+
+
+def event_tokens(event) -> str:
+    """An event's changes as written in data/events.csv ('rule:oct-2023', 'halt:A800|H800', 'context')."""
+    if not event.changes:
+        return "context"
+    tokens = []
+    for action, chips, arg in event.changes:
+        if action == "rule":
+            tokens.append(f"rule:{arg}")
+        else:
+            target = "|".join(chips)
+            tokens.append(f"{action}{':' + target if target else ''}{'=' + arg if arg else ''}")
+    return ";".join(tokens)
+
+
+def cmd_list(args) -> str:
+    rows = _list_rows(args.what)
+    if args.format == "json":
+        return _json([record for _, record in rows])
+    return "".join(f"{line}\n" for line, _ in rows)
+
+
+def cmd_reproduce(args) -> str:
+    from .reproduce import main_text
+
+    text = main_text(args.format)
+    return text if text.endswith("\n") else text + "\n"
 
 
 def cmd_sensitivity(args) -> str:
@@ -212,19 +263,44 @@ def cmd_evidence(args) -> str:
 def cmd_brief(args) -> str:
     from .brief import make_brief
 
+    date = _date(args.date) if args.date is not None else None
+    base_url = _base_url(args.base_url)
     scenario = _scenario(args)
-    date = args.date
-    if date is not None:
-        import re
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", date, re.ASCII):
-            raise UsageError(f"--date: {excerpt(date)} is not a date; allowed: YYYY-MM-DD")
-    data = make_brief(scenario, date=date, base_url=args.base_url)
+    data = make_brief(scenario, date=date, base_url=base_url)
     try:
         with open(args.output, "wb") as f:  # the only file the CLI writes: the path the user named
             f.write(data)
     except OSError as exc:
         raise ScenarioError(f"-o: cannot write {excerpt(args.output)} ({exc.strerror})") from None
     return f"wrote {args.output} ({len(data):,} bytes)\n"
+
+
+def _date(text: str) -> str:
+    """A calendar date, 'YYYY-MM-DD' (2026-13-45 is refused, not printed)."""
+    import datetime as dt
+    import re
+
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text, re.ASCII):
+        try:
+            return dt.date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    raise UsageError(f"--date: {excerpt(text)} is not a date; allowed: a calendar date YYYY-MM-DD")
+
+
+MAX_BASE_URL_CHARS = 300  # [characters] Assumption: a host and path; the link after it must fit MAX_LINK_CHARS
+
+
+def _base_url(text: str) -> str:
+    """The address printed before the brief's link: text through the gate (no control or bidi characters), then an
+    http(s) address with no spaces or quotes, so it cannot break the PDF's link or a terminal."""
+    import re
+
+    text = clean_text(text, "--base-url", MAX_BASE_URL_CHARS)
+    if not re.fullmatch(r"https?://[^\s\"'<>\\^`{|}]+", text, re.ASCII):
+        raise UsageError(f"--base-url: {excerpt(text)} is not allowed; allowed: an http:// or https:// address "
+                         "(ASCII, no spaces or quotes)")
+    return text
 
 
 def cmd_diff(args) -> str:
@@ -249,13 +325,15 @@ def cmd_diff(args) -> str:
     return out.getvalue()
 
 
-def _number(name, integer=False, minimum=-1e12, maximum=1e12):
+def _number(name, integer=False, minimum=-1e12, maximum=1e12, unit=""):
     def parse(text):
         try:
-            value, _ = parse_number(text, name, minimum, maximum, integer=integer)
+            if integer:  # exact, however large: a seed of 2^63-1 stays 2^63-1
+                return parse_integer(text, name, minimum, maximum, unit=unit)
+            value, _ = parse_number(text, name, minimum, maximum)
         except ScenarioError as exc:
             raise argparse.ArgumentTypeError(str(exc).split(": ", 1)[-1]) from None
-        return int(value) if integer else value
+        return value
     parse.__name__ = "number"
     return parse
 
@@ -272,7 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--samples", type=_number("--samples", True, 1, MAX_SAMPLES),
                    help=f"Monte Carlo samples, 1 to {MAX_SAMPLES:,} (memory stays under 300 MB)")
-    p.add_argument("--seed", type=_number("--seed", True, 0, 2**63 - 1), default=0)
+    p.add_argument("--seed", type=_number("--seed", True, 0, 2**63 - 1), default=0,
+                   help="Monte Carlo seed, a whole number from 0 to 2^63-1 (9,223,372,036,854,775,807)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("classify", help="classify a chip under a rule")
@@ -291,9 +370,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.set_defaults(func=cmd_classify)
 
-    p = sub.add_parser("list", help="list presets, rules, chips, levers or sources")
-    p.add_argument("what", choices=("presets", "rules", "chips", "levers", "sources"))
+    p = sub.add_parser("list", help="list presets, rules, chips, levers, sources or the dated events")
+    p.add_argument("what", choices=("presets", "rules", "chips", "levers", "sources", "events"))
+    p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("reproduce", help="published analyses reproduced as presets: one row per published figure")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_reproduce)
 
     p = sub.add_parser("sensitivity", help="tornado: swing each uncertain lever low→high")
     p.add_argument("scenario")
@@ -307,7 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("--lever", required=True)
     p.add_argument("--target", required=True, help="KEY>=VALUE or KEY<=VALUE, e.g. frontier_gap_years>=3")
-    p.add_argument("--year", type=_number("--year", True, 2000, 2100))
+    p.add_argument("--year", type=_number("--year", True, 2000, 2100, unit="year"))
     p.add_argument("--set", action="append", metavar="LEVER=VALUE")
     p.add_argument("--format", choices=("json", "text"), default="text")
     p.set_defaults(func=cmd_solve)

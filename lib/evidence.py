@@ -42,7 +42,10 @@ SERIES_LABELS = {
     "china_share": "China's share of world compute", "frontier_flop": "frontier run [FLOP]",
     "frontier_gap_years": "years behind the frontier", "stock": "chips in service",
     "inference_demand_tokens_per_day": "inference demand [tokens/day]", "world_stock": "world stock [H100e]",
-    "input": "input lever",
+    "input": "input lever", "h100e_arriving_smuggled": "smuggled H100e [H100e]",
+    "smuggled_share": "smuggled share of China's H100e", "licensed_usd": "legal sales [USD]",
+    "capability_gap_years": "capability gap [years]", "largest_run_flop": "largest feasible run [FLOP]",
+    "context": "context",
 }
 
 
@@ -97,6 +100,8 @@ class Estimate:
 
     @property
     def period_end(self) -> str:
+        if ".." in self.period:
+            return self.period.split("..")[1]
         return f"{self.period}-12" if len(self.period) == 4 else self.period
 
 
@@ -138,20 +143,30 @@ def in_scope(estimate: Estimate, scenario) -> bool:
     return SCOPE_ACTORS.get(estimate.scope) == scenario.actor
 
 
-def world_stock(month: pd.Timestamp) -> float:
-    """The world stock of AI compute used as the China share's denominator [H100e]."""
-    m = meta()
-    base = pd.Timestamp(m["world_stock_month"] + "-01")
-    years = (month.year - base.year) + (month.month - base.month) / 12.0
-    return float(m["world_stock_h100e"] * m["world_stock_growth"] ** years)
+def china_share_epoch_basis(capability: pd.DataFrame) -> np.ndarray:
+    """China's share of the world's AI compute on Epoch's chip-owner basis [share]: owned training H100e less
+    smuggled chips and the vendors Epoch has no rows for (T-Head, Hygon…) [K102], over the model's one world
+    path (``world_h100e``). The capability table of a ``lib.run`` result."""
+    owned = capability["h100e_training"].to_numpy()
+    excluded = sum(capability[c].to_numpy() for c in ("h100e_smuggled_stock", "h100e_other_vendors_stock")
+                   if c in capability)
+    return np.maximum(owned - excluded, 0.0) / capability["world_h100e"].to_numpy()
 
 
 def _positions(frame: pd.DataFrame, period: str) -> np.ndarray | None:
-    """Row positions of a monthly frame in ``period`` (a year: all 12 months, or one month); None if not covered.
+    """Row positions of a monthly frame in ``period`` (a year: all 12 months; one month; or a range of months
+    "YYYY-MM..YYYY-MM", all of them); None if not covered.
 
     Positions and numpy columns, not filtered frames: this runs for every estimate on every rerun."""
     month = frame["month"].dt
     years = month.year.to_numpy()
+    if ".." in period:
+        first, last = period.split("..")
+        labels = years * 100 + month.month.to_numpy()
+        lo, hi = (int(x[:4]) * 100 + int(x[5:7]) for x in (first, last))
+        index = np.flatnonzero((labels >= lo) & (labels <= hi))
+        expected = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]) + 1
+        return index if len(index) == expected else None
     if len(period) == 4:
         index = np.flatnonzero(years == int(period))
         return index if len(index) == 12 else None
@@ -183,16 +198,22 @@ def model_value(result, estimate: Estimate) -> float | None:
     rows = _positions(capability, estimate.period)
     if rows is None:
         return None
-    if kind == "arrivals_smuggled":
-        return float(column("arrivals_smuggled").sum())
+    if kind in ("arrivals_smuggled", "h100e_arriving_smuggled"):
+        return float(column(kind).sum())
+    if kind == "capability_gap_years":  # a range reads its mean, as Epoch's average over 2023–26 does
+        return float(column(kind).mean())
+    if kind == "smuggled_share":
+        return float(column("h100e_smuggled_stock")[-1] / max(column("h100e_training")[-1], 1e-9))
+    if kind == "largest_run_flop":
+        return float(column(kind)[-1])
     if kind == "acquired_h100e":
         return float(sum(column(c).sum() for c in ("h100e_arriving_licensed", "h100e_arriving_smuggled",
                                                     "h100e_arriving_domestic")))
     if kind == "china_share":
-        return float(column("h100e_training")[-1] / world_stock(capability["month"].iloc[rows[-1]]))
+        return float(china_share_epoch_basis(capability)[rows[-1]])
     if kind in ("frontier_flop", "frontier_gap_years", "inference_demand_tokens_per_day"):
         return float(column(kind)[-1])
-    if kind in ("arrivals_licensed", "stock"):
+    if kind in ("arrivals_licensed", "stock", "licensed_usd"):
         monthly = result.monthly  # one row per month and chip: the period's months first, then the chips
         months = capability["month"].to_numpy()[rows]
         in_period = monthly["month"].isin(months).to_numpy()
@@ -200,6 +221,10 @@ def model_value(result, estimate: Estimate) -> float | None:
             in_period = in_period & monthly["chip"].isin(chips).to_numpy()
         if kind == "arrivals_licensed":
             return float(monthly["arrivals_licensed"].to_numpy()[in_period].sum())
+        if kind == "licensed_usd":  # at list price: what the vendor books before any fee it passes on
+            from .catalog import CHIPS_BY_NAME
+            prices = monthly["chip"].map(lambda c: CHIPS_BY_NAME[c].price_usd or 0.0).to_numpy()
+            return float((monthly["arrivals_licensed"].to_numpy() * prices)[in_period].sum())
         last = in_period & (monthly["month"] == months[-1]).to_numpy()
         return float(monthly["stock"].to_numpy()[last].sum())
     return None
@@ -236,7 +261,7 @@ def hindcast(result) -> pd.DataFrame:
                "miss": None, "reason": "", "source": estimate.source, "mapping": estimate.mapping}
         if estimate.kind == "input" or preset in estimate.input_for:
             row["status"] = "input"
-        elif estimate.kind == "world_stock":
+        elif estimate.kind in ("world_stock", "context"):
             row["status"] = "context"
         else:
             model = model_value(result, estimate)
@@ -272,7 +297,11 @@ def chart_points(result, kinds: tuple, earliest: str | None = None) -> list[dict
         if estimate.kind not in kinds:
             continue
         value, low, high = estimate.model_range(tolerance)
-        x = pd.Timestamp(f"{estimate.period}-07-01") if len(estimate.period) == 4 else pd.Timestamp(estimate.period + "-01")
+        if ".." in estimate.period:  # a range of months sits at its middle
+            first, last = (pd.Timestamp(m + "-01") for m in estimate.period.split(".."))
+            x = first + (last - first) / 2
+        else:
+            x = pd.Timestamp(f"{estimate.period}-07-01") if len(estimate.period) == 4 else pd.Timestamp(estimate.period + "-01")
         if x < pd.Timestamp(earliest + "-01"):
             continue
         out.append({"id": estimate.id, "kind": estimate.kind, "label": estimate.label, "argument": estimate.argument, "x": x, "y": value,

@@ -341,9 +341,21 @@ def stock_alternatives(result, table: pd.DataFrame) -> list[str]:
         s = result.summary
         runway = (f"past {month_name(scenario.horizon)}" if other["runway_beyond_horizon"]
                   else f"{other['runway_months']} months")
-        out.append(f"With {estimate.label}'s ~{compact(target)} {'/'.join(chips)} in the starting stock (the model "
-                   f"holds {compact(held)}), the runway would be {runway} instead of {s['runway_months']}, and the gap "
-                   f"{other['frontier_gap_years_reading']:.1f} years instead of {s['frontier_gap_years_reading']:.1f}.")
+        lead = f"With {estimate.label}'s ~{compact(target)} {'/'.join(chips)} in the starting stock (the model holds {compact(held)})"
+        same_gap = f"{other['frontier_gap_years_reading']:.1f}" == f"{s['frontier_gap_years_reading']:.1f}"
+        if other["runway_months"] == s["runway_months"] and same_gap:
+            out.append(f"{lead}, the runway ({s['runway_months']} months) and the gap "
+                       f"({s['frontier_gap_years_reading']:.1f} years) would not change: those chips retire or are "
+                       "outgrown before either is read.")
+        elif other["runway_months"] == s["runway_months"]:
+            out.append(f"{lead}, the runway would stay {s['runway_months']} months and the compute gap would be "
+                       f"{other['frontier_gap_years_reading']:.1f} years instead of {s['frontier_gap_years_reading']:.1f}.")
+        elif same_gap:
+            out.append(f"{lead}, the runway would be {runway} instead of {s['runway_months']}; the compute gap would "
+                       f"stay {s['frontier_gap_years_reading']:.1f} years.")
+        else:
+            out.append(f"{lead}, the runway would be {runway} instead of {s['runway_months']}, and the compute gap "
+                       f"{other['frontier_gap_years_reading']:.1f} years instead of {s['frontier_gap_years_reading']:.1f}.")
     return out
 
 
@@ -390,6 +402,20 @@ def inference_sentence(result, inference_range: dict | None = None) -> str:
             f"{_spread(months, inference_range, '{:.0f}')}.")
 
 
+def _claim_words(scenario, months: int) -> str:
+    """', within Robin Li's "one or two years" (12–24 months)' and the like; '' without a claimed window."""
+    if not scenario.claim_runway_months:
+        return ""
+    low, high = scenario.claim_runway_months
+    claim = f"{scenario.claim_runway_by} ({low}–{high} months)" if scenario.claim_runway_by \
+        else f"the claimed {low}–{high} months"
+    if low <= months <= high:
+        return f", within {claim}"
+    if months < low:
+        return f", {low - months} month{'s' * (low - months != 1)} short of {claim}"
+    return f", beyond {claim}"
+
+
 def runway_sentence(result, runway_range: dict | None = None) -> str:
     """'Baidu's chips keep its planned training run feasible for 22 months, until Sep 2025 (p10–p90 11–31),
     within the claimed 12–24 months.'"""
@@ -409,27 +435,63 @@ def runway_sentence(result, runway_range: dict | None = None) -> str:
         months = s["runway_months"]
         text = (f"{actor}'s chips keep its planned training run feasible for {months} month{'s' * (months != 1)} "
                 f"from {month_name(scenario.start)}, until {month_name(s['runway_end_month'])}{spread}")
-    if scenario.claim_runway_months:
-        low, high = scenario.claim_runway_months
-        months = s["runway_months"]
-        claim = f"{scenario.claim_runway_by} ({low}–{high} months)" if scenario.claim_runway_by \
-            else f"the claimed {low}–{high} months"
-        if low <= months <= high:
-            text += f", within {claim}"
-        elif months < low:
-            text += f", {low - months} month{'s' * (low - months != 1)} short of {claim}"
-        else:
-            text += f", beyond {claim}"
-    return text + "."
+    return text + _claim_words(scenario, s["runway_months"]) + "."
 
 
-def gap_sentence(result, gap_range: dict | None = None) -> str:
-    """"China's largest feasible training run is 3.1 years behind the frontier's by Dec 2027 (p10–p90 2.8–3.4)."
-    The gap is in compute, not in models (see the glossary)."""
+def reserve_sentence(result, ranges: dict | None = None) -> str:
+    """Both runways, the reserve alone first (what the claim spoke of): 'The reserve alone keeps Baidu's planned
+    run feasible for 29 months (…), beyond the claim; with new supply (Kunlun, the H20, rented compute), 55 months
+    (…), beyond it.'"""
     s, scenario = result.summary, result.scenario
-    spread = _spread(s["frontier_gap_years_reading"], gap_range, "{:.1f}")
-    return (f"{actor_name(scenario)}'s largest feasible training run is {s['frontier_gap_years_reading']:.1f} years "
-            f"behind the frontier's by {month_name(scenario.reading_month)}{spread}.")
+    ranges = ranges or {}
+    T = s["months"]
+
+    def months_text(key, end_key):
+        months = int(s[key])
+        if months >= T:
+            return f"past {month_name(scenario.horizon)}"
+        return (f"{months} month{'s' * (months != 1)}, until {month_name(s[end_key])}"
+                f"{_spread(months, ranges.get(key), '{:.0f}')}")
+
+    supply = [name for name, on in (("domestic chips", s["arrivals_domestic_total"] > 0),
+                                     ("imports", s["arrivals_licensed_total"] > 0),
+                                     ("smuggling", s["arrivals_smuggled_total"] > 0),
+                                     ("rentals", s["remote_access_h100e_end"] > 0)) if on]
+    supply_text = f" ({', '.join(supply)})" if supply else ""
+    return (f"{actor_name(scenario)}'s reserve alone (held or on order in {month_name(scenario.start)}) keeps its "
+            f"planned training run feasible for "
+            f"{months_text('runway_reserve_only_months', 'runway_reserve_only_end_month')}"
+            f"{_claim_words(scenario, int(s['runway_reserve_only_months']))}. With new supply{supply_text}: "
+            f"{months_text('runway_months', 'runway_end_month')}.")
+
+
+def gap_sentence(result, gap_range: dict | None = None, capability_range: dict | None = None) -> str:
+    """"China's largest feasible run in Dec 2027 is 14× smaller than the frontier's: 1.6 years behind in compute,
+    about 9 months in capability (p10–p90 …)." Both gaps read the same runs (see the glossary)."""
+    s, scenario = result.summary, result.scenario
+    ratio = s["frontier_ratio_reading"]
+    compute = s["frontier_gap_years_reading"]
+    months = s["capability_gap_years_reading"] * 12
+    size = (f"{ratio:,.0f}× smaller than" if ratio >= 1.5 else
+            "about as large as" if ratio >= 1 / 1.5 else f"{1 / ratio:,.1f}× larger than")
+    capability = (f"about {months:.0f} months" if months < 24 else f"{months / 12:.1f} years")
+    return (f"{actor_name(scenario)}'s largest feasible training run in {month_name(scenario.reading_month)} is "
+            f"{size} the frontier's: {compute:.1f} years behind in compute"
+            f"{_spread(compute, gap_range, '{:.1f}')}, {capability} in capability"
+            f"{_spread(s['capability_gap_years_reading'] * 12, _months(capability_range), '{:.0f}')}.")
+
+
+def _months(quantiles: dict | None) -> dict | None:
+    return {k: v * 12 for k, v in quantiles.items()} if quantiles else None
+
+
+def ratio_sentence(result, ratio_range: dict | None = None) -> str:
+    """'The US holds 32× China's AI compute in Dec 2027 and adds 86× as much during 2027.'"""
+    s, scenario = result.summary, result.scenario
+    year = int(scenario.reading_month[:4])
+    return (f"The US holds {s['us_china_compute_ratio_reading']:,.0f}× {actor_name(scenario)}'s AI compute in "
+            f"{month_name(scenario.reading_month)}{_spread(s['us_china_compute_ratio_reading'], ratio_range, '{:,.0f}')} "
+            f"and adds {s['us_china_additions_ratio_reading']:,.0f}× as much during {year}.")
 
 
 def channels_sentence(result) -> str:
@@ -438,7 +500,7 @@ def channels_sentence(result) -> str:
     parts = [f"{compact(v)} {name}" for name, v in channel_additions(result, year).items()]
     if not parts:
         return f"In {year} no new compute arrives."
-    return f"In {year} its compute grows by (H100e): " + ", ".join(parts) + "."
+    return f"In {year} {actor_name(result.scenario)}'s compute grows by (H100e): " + ", ".join(parts) + "."
 
 
 def hindcast_sentence(table: pd.DataFrame) -> str:
@@ -456,20 +518,38 @@ def hindcast_sentence(table: pd.DataFrame) -> str:
     return f"{text}; misses: {'; '.join(named)}{more}."
 
 
+def rests_on(result, hindcast: pd.DataFrame | None = None) -> str:
+    """What the verdict rests on, for the bold sentence: the assumptions that decide it, and the outside
+    estimates of this scenario's own inputs that the model misses. '' when nothing needs saying."""
+    scenario = result.scenario
+    parts = []
+    if scenario.verdict == "runway":
+        parts.append("Epoch's speculative ERNIE 4.5 estimate (2.8e24 FLOP) growing 3×/yr" if scenario.actor == "Baidu"
+                     else "an assumed planned run")
+    if hindcast is not None:
+        own = hindcast[(hindcast["scope"] == scenario.actor) & hindcast["status"].isin(["in range", "miss"])]
+        misses = int((own["status"] == "miss").sum())
+        if misses:
+            parts.append(f"inputs whose outside estimates it misses ({misses} of {len(own)} for {actor_name(scenario)})")
+    return f"This rests on {' and on '.join(parts)}." if parts else ""
+
+
 def verdict(result, ranges: dict | None = None, hindcast: pd.DataFrame | None = None) -> tuple[str, str]:
     """The model's answer to the scenario's claim: (lead sentence, what follows), plain text.
 
-    What leads is the scenario's ``verdict``: "runway" (against ``claim_runway_months`` when set), "gap" (with
-    what each channel adds) or "hindcast" (how many outside estimates it reproduces; needs ``hindcast``, the
+    What leads is the scenario's ``verdict``: "runway" (both runways, the reserve alone and with new supply,
+    against ``claim_runway_months``, and what the verdict rests on), "gap" (both gaps, the US:China ratio, what
+    each channel adds) or "hindcast" (how many outside estimates it reproduces; needs ``hindcast``, the
     ``lib.evidence.hindcast`` table). ``ranges`` holds the Monte Carlo quantiles by summary key
     (``lib.run_monte_carlo(...).summary``), or None.
     """
     ranges = ranges or {}
-    runway = runway_sentence(result, ranges.get("runway_months"))
-    gap = gap_sentence(result, ranges.get("frontier_gap_years_reading"))
+    gap = gap_sentence(result, ranges.get("frontier_gap_years_reading"), ranges.get("capability_gap_years_reading"))
+    ratio = ratio_sentence(result, ranges.get("us_china_compute_ratio_reading"))
     kind = result.scenario.verdict
     if kind == "runway":  # the claim's second half is about inference
-        return runway, f"{gap} {inference_sentence(result, ranges.get('inference_runway_months'))}"
+        lead = f"{reserve_sentence(result, ranges)} {rests_on(result, hindcast)}".strip()
+        return lead, f"{gap} {inference_sentence(result, ranges.get('inference_runway_months'))}"
     if kind == "hindcast" and hindcast is not None:
-        return hindcast_sentence(hindcast), f"{gap} {runway}"
-    return gap, f"{channels_sentence(result)} {runway}"
+        return hindcast_sentence(hindcast), f"{gap} {ratio}"
+    return gap, f"{ratio} {channels_sentence(result)}"

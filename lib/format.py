@@ -30,6 +30,16 @@ SUMMARY_LABELS = {
     "inference_coverage_end": "Serving capacity ÷ demand, horizon", "national_output_total": "China's domestic output",
     "national_output_since_2023": "China's domestic output since 2023",
     "domestic_binding_end": "What limits domestic output at the horizon",
+    "runway_reserve_only_months": "Runway on the reserve alone",
+    "runway_reserve_only_end_month": "Reserve-alone runway ends",
+    "capability_gap_years_start": "Capability gap, start", "capability_gap_years_reading": "Capability gap, reading year",
+    "capability_gap_years_end": "Capability gap, horizon",
+    "frontier_ratio_reading": "Frontier run ÷ largest run, reading year",
+    "cluster_h100e_reading": "Largest cluster, reading year", "us_h100e_reading": "US compute, reading year",
+    "us_china_compute_ratio_reading": "US:China compute, reading year",
+    "us_china_additions_ratio_reading": "US:China compute added, reading year",
+    "china_additions_h100e_reading": "China's compute added, reading year",
+    "us_additions_h100e_reading": "US compute added, reading year",
 }
 SERIES_LABELS = {
     "h100e_training": "training H100e", "h100e_inference": "inference H100e", "largest_run_flop": "largest feasible run",
@@ -37,6 +47,7 @@ SERIES_LABELS = {
     "h100e_arriving_licensed": "legal exports", "h100e_arriving_smuggled": "smuggled",
     "h100e_arriving_domestic": "domestic", "inference_tokens_per_day": "serving capacity",
     "national_output": "China's domestic output", "huawei_output": "Huawei Ascend output",
+    "capability_gap_years": "capability gap (years)", "us_china_compute_ratio": "US:China compute",
 }
 UNIT_WORDS = {"months": "months", "H100e": "H100e", "FLOP": "FLOP", "years": "years", "tokens/day": "tokens/day",
               "chips": "chips", "USD": "", "H100e·years": "H100e-years", "share": "", "accelerators": "accelerators",
@@ -103,6 +114,8 @@ def number(x, unit: str = "") -> str:
         return f"{x:.0%}" if x >= 0.01 or x == 0 else f"{x:.2%}"
     if unit == "year":
         return f"{x:.0f}"
+    if unit == "×":
+        return f"{x:,.0f}×" if abs(x) >= 10 else f"{x:.1f}×"
     word = UNIT_WORDS.get(unit, unit)
     return f"{compact(x)} {word}".strip()
 
@@ -134,10 +147,32 @@ def delta(a, b, unit: str = "") -> str:
     if unit == "months":
         # An ASCII sign: Streamlit's metric reads the delta's direction from a leading "-".
         return f"{d:+,.0f} {'month' if abs(round(d)) == 1 else 'months'}"
-    if unit == "years":
-        return f"{d:+.2f} years"
+    if unit == "years":  # at the precision ``number`` shows, so the delta is the difference of the figures shown
+        return f"{round(float(b), 1) - round(float(a), 1):+.1f} years"
+    if unit == "×":
+        a, b = float(a), float(b)
+        if abs(a) >= 10 and abs(b) >= 10:  # both shown as whole numbers
+            return f"{round(b) - round(a):+,d}×"
+        shown = (lambda x: round(x) if abs(x) >= 10 else round(x, 1))
+        return f"{shown(b) - shown(a):+,.1f}×"
     if unit == "FLOP" and a > 0:
         return f"×{b / a:.2f}"
     if a:
         return f"{d / abs(a):+.1%}"
     return f"{d:+,.3g}"
+
+
+def vintage_name(vintage: str) -> str:
+    """A rule vintage as a reader knows it: 'timeline' → 'real timeline', 'oct-2022' → 'Oct 2022 rule'."""
+    if vintage == "timeline":
+        return "real timeline"
+    month, _, year = str(vintage).partition("-")
+    return f"{month.title()} {year} rule" if month.title() in MONTH_NAMES and year.isdigit() else str(vintage)
+
+
+def month_or_never(month: str) -> str:
+    """'2024-12' → 'Dec 2024'; 'never' stays 'never'."""
+    try:
+        return month_name(month)
+    except (ValueError, IndexError):
+        return str(month)

@@ -12,6 +12,7 @@ import math
 import numbers
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from .errors import ScenarioError
 
@@ -20,6 +21,7 @@ MAX_NUMBER_DIGITS = 40         # [digits] longest integer accepted anywhere (the
 MAX_NUMBER_TEXT = 60           # [characters] longest number written as text (link or flag)
 _NUMBER_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII)
 _LONG_NUMBER_RE = re.compile(r"[+-]?[0-9]+(?:\.[0-9]*)?", re.ASCII)  # digits only: a number, too long to take
+_INTEGER_RE = re.compile(r"[+-]?[0-9]+", re.ASCII)
 _MONTH_RE = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 _BIDI = {"\u061c", "\u200e", "\u200f", *(chr(c) for c in range(0x202A, 0x202F)), *(chr(c) for c in range(0x2066, 0x206A))}
 
@@ -46,7 +48,9 @@ def excerpt(value, limit: int = EXCERPT_CHARACTERS) -> str:
         return repr(value)
     elif isinstance(value, str):
         text = value
-    elif isinstance(value, (list, tuple, dict)):
+    elif isinstance(value, dict):  # a reader's word for it: JSON objects and TOML tables
+        return f"a table of {len(value):,} entr{'y' if len(value) == 1 else 'ies'}"
+    elif isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of {len(value)} items"
     else:
         return f"a {type(value).__name__}"
@@ -104,6 +108,128 @@ def check_strings(data, where: str = "scenario") -> None:
             stack.extend((value, f"{path}[{i}]") for i, value in enumerate(item))
 
 
+# ---- types of decoded data ------------------------------------------------------------------------
+# JSON and TOML give any type anywhere: a link's pin can hold a table where text belongs, a file a list where a
+# table belongs. Every decoded structure is checked against its shape, types before values, so later code can
+# trust ``isinstance`` and each wrong type is one message naming the field and the type allowed.
+
+@dataclass(frozen=True)
+class Shape:
+    """The type a decoded value must have. Build with TEXT, NUMBER, ``one_of``, ``list_of``, ``table_of``, ``record``."""
+
+    kind: str                 # "text", "number", "list", "table", "record" or "one_of"
+    item: "Shape | None" = None   # list items, table values
+    fields: tuple = ()        # record: (key, Shape) pairs; keys not named are left to the caller when ``open``
+    options: tuple = ()       # one_of: the shapes allowed
+    open: bool = False
+    words: str = ""           # how a message names it ("a table of lever values"); derived when empty
+
+    def describe(self) -> str:
+        if self.words:
+            return self.words
+        if self.kind == "text":
+            return "text"
+        if self.kind == "number":
+            return "a number"
+        if self.kind == "list":
+            return f"a list of {_plural(self.item)}"
+        if self.kind == "table":
+            return f"a table of {_plural(self.item)}"
+        if self.kind == "record":
+            return f"a table with keys {', '.join(key for key, _ in self.fields)}"
+        return " or ".join(option.describe() for option in self.options)
+
+
+def _plural(shape: "Shape") -> str:
+    return {"text": "text", "number": "numbers"}.get(shape.kind, shape.describe())
+
+
+TEXT = Shape("text")
+NUMBER = Shape("number")      # an int or a float, never a boolean
+
+
+def one_of(*options: Shape, words: str = "") -> Shape:
+    return Shape("one_of", options=options, words=words)
+
+
+def list_of(item: Shape, words: str = "") -> Shape:
+    return Shape("list", item=item, words=words)
+
+
+def table_of(item: Shape, words: str = "") -> Shape:
+    """A table (JSON object, TOML table) of any keys to values of one shape."""
+    return Shape("table", item=item, words=words)
+
+
+def record(fields: dict, *, open: bool = False, words: str = "") -> Shape:
+    """A table with these keys, each optional; other keys are refused unless ``open``."""
+    return Shape("record", fields=tuple(fields.items()), open=open, words=words)
+
+
+def _fits(value, shape: Shape) -> bool:
+    if shape.kind == "text":
+        return isinstance(value, str)
+    if shape.kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if shape.kind == "list":
+        return isinstance(value, list)
+    if shape.kind in ("table", "record"):
+        return isinstance(value, dict)
+    return any(_fits(value, option) for option in shape.options)
+
+
+def _refusal(path: str, value, expected: Shape) -> ScenarioError:
+    """The message for a value of the wrong type, worded as the scenario loader always worded it."""
+    field, allowed = f"{path}: " if path else "", expected.describe()
+    kinds = {expected.kind} if expected.kind != "one_of" else {option.kind for option in expected.options}
+    if "number" in kinds:
+        return ScenarioError(f"{field}{excerpt(value)} is not a number; allowed: {allowed}")
+    if kinds == {"text"}:
+        return ScenarioError(f"{field}{excerpt(value)} is not text; allowed: {allowed}")
+    if kinds & {"table", "record"}:
+        return ScenarioError(f"{field}{_type_word(value)} is not allowed; allowed: {allowed}")
+    return ScenarioError(f"{field}{excerpt(value)} is not allowed; allowed: {allowed}")
+
+
+def _type_word(value) -> str:
+    return {bool: "true/false", type(None): "null", str: "text", int: "int", float: "float", list: "list"}.get(
+        type(value), type(value).__name__)
+
+
+def check_types(value, shape: Shape, field: str) -> None:
+    """Refuse ``value`` unless it has ``shape`` all the way down: one ScenarioError naming the first field whose
+    type is wrong, what it is and what is allowed. Values are not judged here (ranges, names, months come after).
+    ``field`` names the whole value; "" leaves the caller to prefix the message ("'pin' #1: levers: …")."""
+    stack = [(value, shape, field)]
+    while stack:
+        item, expected, path = stack.pop()
+        if expected.kind == "one_of":
+            matching = [option for option in expected.options if _fits(item, option)]
+            if not matching:
+                raise _refusal(path, item, expected)
+            expected = matching[0]
+        if not _fits(item, expected):
+            raise _refusal(path, item, expected)
+        if expected.kind == "list":
+            stack.extend((element, expected.item, f"{path}[{i}]") for i, element in reversed(list(enumerate(item))))
+        elif expected.kind == "table":
+            stack.extend((element, expected.item, _child(path, key)) for key, element in reversed(list(item.items())))
+        elif expected.kind == "record":
+            known = dict(expected.fields)
+            if not expected.open:
+                extra = [key for key in item if key not in known]
+                if extra:
+                    raise ScenarioError(f"{path + ': ' if path else ''}key {excerpt(extra[0])} is unknown; allowed: "
+                                        f"{', '.join(known) or 'no keys'}")
+            stack.extend((item[key], known[key], _child(path, key)) for key in reversed(list(item)) if key in known)
+
+
+def _child(path: str, key) -> str:
+    name = key if isinstance(key, str) and key.isascii() and key.replace("_", "a").replace(" ", "a").isalnum() \
+        else excerpt(key)
+    return f"{path}.{name}" if path else str(name)
+
+
 # ---- numbers --------------------------------------------------------------------------------------
 
 def bounded_int(text: str) -> int:
@@ -151,25 +277,62 @@ def parse_number(value, field: str, minimum: float, maximum: float, *, integer: 
         if not clamp or math.isnan(number):
             raise ScenarioError(f"{field}: {excerpt(value)} is out of range; allowed: {allowed}")
         number = min(maximum, max(minimum, number))
-        notice = f"{field}: {excerpt(value)} is out of range; allowed: {allowed}; used {plain_number(number)}."
+        notice = f"{field}: {excerpt(value)} is out of range; allowed: {allowed}; used {plain_number(number, unit)}."
     if integer and not float(number).is_integer():
         if not clamp:
             raise ScenarioError(f"{field}: {excerpt(value)} is not a whole number; allowed: {allowed}")
         number = float(round(number))
-        notice = notice or f"{field}: {excerpt(value)} is not a whole number; used {plain_number(number)}."
-    return float(number), notice
+        notice = notice or f"{field}: {excerpt(value)} is not a whole number; used {plain_number(number, unit)}."
+    return float(number) + 0.0, notice  # + 0.0: a given -0 is 0 from here on (it never prints as "-0.00")
 
 
-def plain_number(x: float) -> str:
-    """A number as a reader writes it: '1,000,000', '0.25', '1e29'."""
+def parse_integer(value, field: str, minimum: int, maximum: int, *, unit: str = "") -> int:
+    """A whole number that stays exact however large (a seed up to 2^63-1): an int, or ASCII digits.
+
+    ``parse_number`` works in floats, which hold integers exactly only up to 2^53; digits are read as an int here,
+    so the check and the message use the same exact bounds."""
+    allowed = (f"a whole number from {plain_integer(minimum, unit)} to {plain_integer(maximum, unit)}"
+               + (f" [{unit}]" if unit else ""))
+    if isinstance(value, str) and _INTEGER_RE.fullmatch(value.strip()):
+        text = value.strip()
+        if len(text.lstrip("+-")) > MAX_NUMBER_DIGITS:
+            raise ScenarioError(f"{field}: {excerpt(value)} has too many digits; allowed: {allowed}")
+        number = int(text)
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        number = int(value)
+    else:  # '1e3', 12.0: through the float gate, exact only while small enough
+        try:
+            number_float, _ = parse_number(value, field, -math.inf, math.inf, integer=True)
+        except ScenarioError as exc:
+            what = "a number" if " is not a number;" in str(exc) else "a whole number"
+            raise ScenarioError(f"{field}: {excerpt(value)} is not {what}; allowed: {allowed}") from None
+        if abs(number_float) > 2 ** 53:
+            raise ScenarioError(f"{field}: {excerpt(value)} is too large to be exact as a decimal; allowed: {allowed}, "
+                                "written in digits")
+        number = int(number_float)
+    if not minimum <= number <= maximum:
+        raise ScenarioError(f"{field}: {excerpt(value)} is out of range; allowed: {allowed}")
+    return number
+
+
+def plain_integer(x: int, unit: str = "") -> str:
+    """An exact whole number as a reader writes it: '9,223,372,036,854,775,807'; a year as '2027'."""
+    return f"{x}" if unit == "year" else f"{x:,}"
+
+
+def plain_number(x: float, unit: str = "") -> str:
+    """A number as a reader writes it: '1,000,000', '0.25', '1e29'; a year as '2027'."""
+    if unit == "year" and float(x).is_integer():
+        return f"{x:.0f}"
     if x != 0 and (abs(x) >= 1e15 or abs(x) < 1e-3):
         return f"{x:.3g}".replace("e+", "e")
-    return f"{x:,.10g}"
+    return f"{x + 0.0:,.10g}"
 
 
 def _allowed(minimum: float, maximum: float, integer: bool, unit: str) -> str:
     kind = "a whole number" if integer else "a number"
-    return f"{kind} from {plain_number(minimum)} to {plain_number(maximum)}" + (f" [{unit}]" if unit else "")
+    return (f"{kind} from {plain_number(minimum, unit)} to {plain_number(maximum, unit)}"
+            + (f" [{unit}]" if unit else ""))
 
 
 # ---- months ---------------------------------------------------------------------------------------

@@ -1,15 +1,9 @@
-"""The one orchestrator: ``run(scenario) -> Result``.
+"""The one front door: ``run(scenario) -> Result``.
 
 ``compile_scenario`` turns the parts of a scenario that no uncertain lever touches (months, chips, each
-chip's rule status and access class per month, mixes, fixed deliveries) into arrays once; ``run`` then
-calls the mechanisms in order:
-
-1. ``lib.imports``: the import budget's walk down the buy list → licensed and smuggled chips; remote access;
-2. ``lib.domestic``: national output = min(logic, HBM) from 2023; the actor's share of it;
-3. ``lib.fleet``: stock and retirements per chip, conserved by channel;
-4. ``lib.capability``: H100e by workload, the largest run, runway, frontier and gap, inference.
-
-``lib.uncertainty`` evaluates the same mechanisms for many samples at once.
+chip's rule status and access class per month, mixes, fixed deliveries) into arrays once; ``run`` then calls
+the one projection, ``lib.kernel.project``, with the scenario's lever values and turns its arrays into
+tables. ``lib.uncertainty`` calls the same kernel with many lever sets at once.
 """
 
 from __future__ import annotations
@@ -20,19 +14,20 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import capability as cap
 from . import domestic as dom
-from . import fleet
+from . import events
 from . import imports as imp
+from . import kernel
+from .kernel import CHANNELS, foreign_by_pattern, foreign_for_pattern  # re-exported for callers of model 2.0
 from .catalog import CHIPS, CHIPS_BY_NAME, DOMESTIC, REFERENCE
 from .gate import month_index
+from .levers import US_ALLOWS
 from .rules import (NOT_CONTROLLED, RULES, Classification, Rule, classify_or_unknown, custom_rule,
                     rule_in_force)
 from .scenario import MODEL_VERSION, Scenario
 
 MONTHLY_COLUMNS = ["month", "chip", "stock", "arrivals", "retirements", "h100e_training", "h100e_inference",
                    "arrivals_licensed", "arrivals_smuggled", "arrivals_domestic", "arrivals_ordered"]
-CHANNELS = ("licensed", "smuggled", "domestic", "ordered")
 SUMMARY_KEYS = (
     "runway_months", "runway_beyond_horizon", "runway_end_month", "h100e_start", "h100e_end", "h100e_inference_start",
     "h100e_inference_end", "largest_run_flop_start", "largest_run_flop_end", "planned_run_flop_end",
@@ -45,6 +40,11 @@ SUMMARY_KEYS = (
     "h100e_years_total", "reading_year", "h100e_reading", "frontier_gap_years_reading", "largest_run_flop_reading",
     "inference_runway_months", "inference_coverage_end", "national_output_total", "domestic_binding_end",
     "national_output_since_2023",
+    # model 3.0
+    "runway_reserve_only_months", "runway_reserve_only_end_month", "capability_gap_years_start",
+    "capability_gap_years_reading", "capability_gap_years_end", "frontier_ratio_reading", "cluster_h100e_reading",
+    "us_h100e_reading", "us_china_compute_ratio_reading", "us_china_additions_ratio_reading",
+    "china_additions_h100e_reading", "us_additions_h100e_reading",
 )
 SUMMARY_UNITS = {
     "runway_months": "months", "h100e_start": "H100e", "h100e_end": "H100e", "h100e_inference_start": "H100e",
@@ -59,6 +59,11 @@ SUMMARY_UNITS = {
     "reading_year": "year", "h100e_reading": "H100e", "frontier_gap_years_reading": "years",
     "largest_run_flop_reading": "FLOP", "inference_runway_months": "months", "inference_coverage_end": "share",
     "national_output_total": "accelerators", "national_output_since_2023": "accelerators",
+    "runway_reserve_only_months": "months", "capability_gap_years_start": "years",
+    "capability_gap_years_reading": "years", "capability_gap_years_end": "years", "frontier_ratio_reading": "×",
+    "cluster_h100e_reading": "H100e", "us_h100e_reading": "H100e", "us_china_compute_ratio_reading": "×",
+    "us_china_additions_ratio_reading": "×", "china_additions_h100e_reading": "H100e",
+    "us_additions_h100e_reading": "H100e",
 }
 
 
@@ -76,7 +81,8 @@ class Compiled:
     buy_count: int                     # K: the first K chips are the foreign buy list
     statuses: tuple                    # (K, T) status name of each buy-list chip per month
     classes: np.ndarray                # (K, T) access class (lib.imports) per month
-    patterns: tuple                    # U distinct (classes, capped, surge) month patterns
+    patterns: tuple                    # U distinct (classes, capped, surge, regimes) month patterns; a regime is
+                                       # per chip (approval lever, fee lever, gate lever), "" where none applies
     month_pattern: np.ndarray          # (T,) which pattern each month has
     orders: tuple                      # per pattern: chip indices in preference order
     remote: np.ndarray                 # (U,) chip index rented abroad per pattern (-1: none)
@@ -88,6 +94,8 @@ class Compiled:
     rules_in_force: tuple              # (T,) rule title per month
     national: dom.NationalCompiled
     national_mix_index: np.ndarray     # (D,) index in ``chips`` of each national-mix chip, -1 if absent
+    carries_hbm: np.ndarray            # (C,) bool: the chip carries HBM (so HBM bounds its domestic output)
+    other_index: int                   # index in ``chips`` of the other domestic vendors' row
     classifications: dict = field(default_factory=dict, compare=False)  # (chip, rule title) → Classification
 
 
@@ -152,9 +160,21 @@ def _classify_cached(chip, rule: Rule) -> Classification:
     return classify_or_unknown(chip, rule)
 
 
+def allowed_from_what_if(scenario: Scenario) -> tuple:
+    """The chips the US licence switches (``lib.levers.US_ALLOWS``) allow from ``what_if_from``."""
+    return tuple(chip for name, chips in US_ALLOWS.items() if scenario.lever(name) >= 1 for chip in chips)
+
+
+def allowed_in_month(scenario: Scenario, month: str) -> tuple:
+    """The chips licensed regardless of the rule in ``month``: the scenario's ``allowed_chips`` throughout, and
+    the switched-on chips from the what-if month."""
+    switched = allowed_from_what_if(scenario) if month >= scenario.what_if_from else ()
+    return tuple(scenario.allowed_chips) + switched
+
+
 def classify_for_scenario(chip, rule: Rule | None, allowed: tuple) -> Classification:
     if chip.name in allowed:
-        return Classification(NOT_CONTROLLED, None, "allowed by the scenario (allowed_chips)", chip.tpp, chip.density,
+        return Classification(NOT_CONTROLLED, None, "allowed by the scenario (US licence)", chip.tpp, chip.density,
                               "allowed")
     if rule is None:
         return Classification(NOT_CONTROLLED, None, "no 3A090 rule in force yet", chip.tpp, chip.density, "no-rule")
@@ -168,7 +188,7 @@ def _structure_key(scenario: Scenario) -> tuple:
     lines = ("tpp_threshold", "density_threshold", "case_by_case_tpp_below", "case_by_case_bandwidth_below",
              "informed_memory_bandwidth_gbps", "informed_interconnect_gbps", "what_if_notice_months")
     return (scenario.start, scenario.horizon, scenario.what_if_from, scenario.rule_vintage, scenario.import_chips,
-            scenario.allowed_chips, scenario.initial_stock, scenario.deliveries, scenario.domestic_mix,
+            scenario.allowed_chips, allowed_from_what_if(scenario), scenario.initial_stock, scenario.deliveries, scenario.domestic_mix,
             scenario.national_mix, scenario.hbm_control_from, scenario.frontier_anchor_month,
             tuple(scenario.lever(n) for n in lines))
 
@@ -204,6 +224,8 @@ def _compile_uncached(scenario: Scenario) -> Compiled:
                  *(c for _, shares in scenario.domestic_mix for c, _ in shares)]:
         if name not in others and name not in [c.name for c in buy]:
             others.append(name)
+    if dom.OTHER_VENDORS_CHIP not in others:  # the other vendors' row can reach any actor (other_vendors_share)
+        others.append(dom.OTHER_VENDORS_CHIP)
     chips = [c.name for c in buy] + others
     C, K = len(chips), len(buy)
     objs = [CHIPS_BY_NAME[n] for n in chips]
@@ -220,11 +242,12 @@ def _compile_uncached(scenario: Scenario) -> Compiled:
     classifications: dict = {}
     per_rule: dict = {}
     for t, (label, rule) in enumerate(zip(labels, rules)):
-        if rule not in per_rule:
-            per_rule[rule] = [classify_for_scenario(c, rule, scenario.allowed_chips) for c in buy]
-            for c, cl in zip(buy, per_rule[rule]):
+        allowed = allowed_in_month(scenario, label)
+        if (rule, allowed) not in per_rule:
+            per_rule[(rule, allowed)] = [classify_for_scenario(c, rule, allowed) for c in buy]
+            for c, cl in zip(buy, per_rule[(rule, allowed)]):
                 classifications[(c.name, rule.title if rule else "none")] = cl
-        for k, (c, cl) in enumerate(zip(buy, per_rule[rule])):
+        for k, (c, cl) in enumerate(zip(buy, per_rule[(rule, allowed)])):
             statuses[k][t] = cl.status
             classes[k, t] = imp.access_class(c, cl.status, label)
 
@@ -232,7 +255,11 @@ def _compile_uncached(scenario: Scenario) -> Compiled:
     notice = int(scenario.lever("what_if_notice_months"))
     surge = (months >= what_if - notice) & (months < what_if)
     capped = np.array([bool(rule and rule.licensed_volume_cap) for rule in rules])
-    keys = [(tuple(classes[:, t]), bool(capped[t]), bool(surge[t])) for t in range(T)]
+    # The levers that act on each chip in each month, from the events table: its US approval, its fee and
+    # China's gate. They are part of a month's pattern, so months with the same regime share one walk.
+    regimes = [tuple(tuple(events.lever_in_force(action, c.name, label) for action in ("approval", "fee", "gate"))
+                     for c in buy) for label in labels]
+    keys = [(tuple(classes[:, t]), bool(capped[t]), bool(surge[t]), regimes[t]) for t in range(T)]
     patterns = tuple(dict.fromkeys(keys))
     index = {p: u for u, p in enumerate(patterns)}
     month_pattern = np.array([index[k] for k in keys], dtype=int)
@@ -264,192 +291,106 @@ def _compile_uncached(scenario: Scenario) -> Compiled:
                     frontier_offset=months - month_index(scenario.frontier_anchor_month),
                     rules_in_force=tuple(r.title if r else "no 3A090 rule" for r in rules), national=national,
                     national_mix_index=np.array([chips.index(c) if c in chips else -1 for c in national.chips]),
+                    carries_hbm=np.array([CHIPS_BY_NAME[n].hbm_stacks_per_package > 0 for n in chips]),
+                    other_index=chips.index(dom.OTHER_VENDORS_CHIP),
                     classifications=classifications)
-
-
-# ---- foreign purchases per pattern -----------------------------------------------------------------
-
-FOREIGN_LEVERS = ("import_budget", "front_running_surge", "leakage", "approval_share", "licensed_cap_chips",
-                  "national_share", "foreign_supply_cap")
-
-
-def foreign_for_pattern(compiled: Compiled, u: int, values: dict):
-    """Licensed and smuggled chips [chips/month], shape (N, K), and spend [USD/month], shape (N,), in the
-    months of pattern ``u``. ``values`` maps lever names to scalars or (N,) arrays."""
-    v = {k: np.atleast_1d(np.asarray(values[k], dtype=float)) for k in FOREIGN_LEVERS}
-    classes, capped, surge = compiled.patterns[u]
-    budget = v["import_budget"] / 12.0 * (1.0 + v["front_running_surge"] * surge)
-    cap_units = v["licensed_cap_chips"] * v["national_share"] / 12.0 if capped else None
-    licensed, smuggled, spent = imp.walk(classes, compiled.orders[u], compiled.price[:compiled.buy_count], budget,
-                                         v["leakage"], v["approval_share"], cap_units)
-    total = (licensed + smuggled).sum(axis=1)
-    scale = np.minimum(1.0, v["foreign_supply_cap"] / 12.0 / np.maximum(total, 1e-12))
-    return licensed * scale[:, None], smuggled * scale[:, None], spent * scale
-
-
-def foreign_by_pattern(compiled: Compiled, values: dict):
-    """``foreign_for_pattern`` for every pattern: arrays (U, N, K), (U, N, K) and (U, N)."""
-    parts = [foreign_for_pattern(compiled, u, values) for u in range(len(compiled.patterns))]
-    return tuple(np.stack(x) for x in zip(*parts))
 
 
 # ---- run -------------------------------------------------------------------------------------------
 
+def reading_index(scenario: Scenario, compiled: Compiled) -> int:
+    """The scenario month the reading-year figures are read at: the last month of ``reading_year`` projected."""
+    return max(i for i, label in enumerate(compiled.labels) if int(label[:4]) == scenario.reading_year)
+
+
 def run(scenario: Scenario) -> Result:
     """Project stock, arrivals by channel, retirements and capability month by month.
 
-    Returns a ``Result`` whose ``monthly`` table has one row per month and chip, whose ``capability``
-    and ``national`` tables have one row per month, and whose ``summary`` holds the headline figures
-    (see ``SUMMARY_KEYS``).
+    The one projection, ``lib.kernel.project``, for this scenario's lever values (one sample, with the
+    per-chip detail). Returns a ``Result`` whose ``monthly`` table has one row per month and chip, whose
+    ``capability`` and ``national`` tables have one row per month, and whose ``summary`` holds the headline
+    figures (see ``SUMMARY_KEYS``).
     """
     c = compile_scenario(scenario)
-    values = scenario.values
-    v = scenario.lever
-    T, C, K = len(c.months), len(c.chips), c.buy_count
-
-    lic_u, smug_u, spent_u = foreign_by_pattern(c, values)
-    licensed = lic_u[c.month_pattern, 0, :].T          # (K, T)
-    smuggled = smug_u[c.month_pattern, 0, :].T
-    spend_foreign = spent_u[c.month_pattern, 0]
-
-    nat = dom.national_output(values, c.national)
-    national_here = nat["output"][c.national.offset:c.national.offset + T]
-    demand = dom.actor_demand(T, v("domestic_supply"), v("domestic_growth"))
-    available = v("national_share") * national_here
-    domestic_total = np.minimum(demand, available)
-    domestic = domestic_total * c.mix                   # (C, T)
-
-    arrivals_by = {"licensed": np.zeros((C, T)), "smuggled": np.zeros((C, T)), "domestic": domestic,
-                   "ordered": c.fixed_deliveries}
-    arrivals_by["licensed"][:K] = licensed
-    arrivals_by["smuggled"][:K] = smuggled
-    arrivals = sum(arrivals_by.values())
-    stock, retirements = fleet.stock_and_retirements(arrivals, c.initial, v("lifetime_years"),
-                                                     v("initial_stock_age_years"), v("failure_rate"))
-
-    train_ratio = np.where(c.is_domestic, c.train_rel / v("training_substitution"), c.train_rel)
-    infer_ratio = np.where(c.is_domestic, c.infer_rel / v("inference_substitution"), c.infer_rel)
-    h_train, h_infer = stock * train_ratio[:, None], stock * infer_ratio[:, None]
-
-    # Remote access: rented abroad, the best obtainable chip each month; it retires like owned chips.
-    remote_index = c.remote[c.month_pattern]
-    rented = np.where(remote_index >= 0, v("remote_access") / 12.0, 0.0)
-    remote_h100e_added = rented * np.where(remote_index >= 0, c.train_rel[np.maximum(remote_index, 0)], 0.0)
-    q = fleet.monthly_survival(v("failure_rate"))
-    life = int(fleet.lifetime_months(v("lifetime_years")))
-    remote_chips = fleet.survival_kernel_stock(rented, life, q)
-    remote_h100e = fleet.survival_kernel_stock(remote_h100e_added, life, q)
-
-    flows = {f"h100e_arriving_{name}": (arrivals_by[name] * train_ratio[:, None]).sum(axis=0) for name in CHANNELS}
-    capability = _capability_frame(scenario, c, h_train.sum(axis=0), h_infer.sum(axis=0), stock.sum(axis=0),
-                                   remote_chips, remote_h100e, remote_h100e_added, flows,
-                                   {name: arrivals_by[name].sum(axis=0) for name in CHANNELS}, demand, available)
-    national = _national_frame(c, nat)
-    spend = float(spend_foreign.sum() + (domestic * c.price[:, None]).sum())
-
-    month_col = np.repeat(np.array(c.labels), C)
-    frame = {"month": pd.to_datetime(month_col, format="%Y-%m"), "chip": np.tile(np.array(c.chips), T),
-             "stock": stock.T.ravel(), "arrivals": arrivals.T.ravel(), "retirements": retirements.T.ravel(),
-             "h100e_training": h_train.T.ravel(), "h100e_inference": h_infer.T.ravel()}
+    p = kernel.project(c, scenario.values, reading_index(scenario, c), detail=True)
+    T, C = len(c.months), len(c.chips)
+    series = {name: x[:, 0] for name, x in p.series.items()}
+    capability = pd.DataFrame({"month": _datetimes(c.labels),
+                               **{name: series[name] for name in CAPABILITY_COLUMNS},
+                               "rule": list(c.rules_in_force)})
+    national = _national_frame(c, {name: x[:, 0] for name, x in p.national.items()})
+    d = p.chips
+    frame = {"month": _datetimes(c.labels, C), "chip": np.tile(np.array(c.chips), T),
+             "stock": d["stock"].T.ravel(), "arrivals": d["arrivals"].T.ravel(),
+             "retirements": d["retirements"].T.ravel(), "h100e_training": d["h100e_training"].T.ravel(),
+             "h100e_inference": d["h100e_inference"].T.ravel()}
     for name in CHANNELS:
-        frame[f"arrivals_{name}"] = arrivals_by[name].T.ravel()
+        frame[f"arrivals_{name}"] = d["arrivals_by"][name].T.ravel()
     monthly = pd.DataFrame(frame)
-    summary = _summary(scenario, capability, national, c, arrivals_by, flows, spend)
+    summary = _summary(scenario, c, {key: x[0] for key, x in p.summary.items()}, national)
     return Result(monthly=monthly, capability=capability, national=national, summary=summary, scenario=scenario,
                   compiled=c)
 
 
-def _capability_frame(scenario, c, h_train, h_infer, units, remote_chips, remote_h100e, remote_added, flows,
-                      channel_units, demand, available) -> pd.DataFrame:
-    v = scenario.lever
-    t = np.arange(len(c.months))
-    largest = cap.largest_run_flop(h_train + remote_h100e, v("mfu"), v("run_window_days"), v("training_share"))
-    planned = cap.growth_path(v("planned_run_flop"), v("demand_growth"), t)
-    frontier = cap.frontier_flop(v("frontier_anchor_flop"), v("frontier_growth"), v("frontier_ceiling_flop"),
-                                 c.frontier_offset)
-    tokens = cap.inference_tokens_per_day(h_infer, v("training_share"), v("tokens_per_second_per_h100e"))
-    return pd.DataFrame({
-        "month": pd.to_datetime(np.array(c.labels), format="%Y-%m"),
-        "h100e_training": h_train, "h100e_inference": h_infer, "stock_units": units,
-        "remote_access_chips": remote_chips, "remote_access_h100e": remote_h100e,
-        "largest_run_flop": largest, "planned_run_flop": planned, "frontier_flop": frontier,
-        "frontier_gap_years": cap.frontier_gap_years(largest, frontier, v("frontier_anchor_flop"), v("frontier_growth"),
-                                                     c.frontier_offset),
-        "inference_tokens_per_day": tokens,
-        "inference_demand_tokens_per_day": cap.growth_path(v("inference_demand_tokens_per_day"),
-                                                           v("inference_demand_growth"), t),
-        **{f"arrivals_{name}": units_ for name, units_ in channel_units.items()},
-        **flows, "h100e_arriving_remote": remote_added,
-        "domestic_demand": demand, "domestic_available": available,
-        "rule": list(c.rules_in_force),
-    })
+@lru_cache(maxsize=64)
+def _datetimes(labels: tuple, repeat: int = 1) -> pd.DatetimeIndex:
+    """The month labels as timestamps, each ``repeat`` times (an index is immutable, so one copy serves all runs)."""
+    return pd.DatetimeIndex(pd.to_datetime(np.repeat(np.array(labels), repeat), format="%Y-%m"))
+
+
+CAPABILITY_COLUMNS = (
+    "h100e_training", "h100e_inference", "stock_units", "remote_access_chips", "remote_access_h100e",
+    "cluster_h100e", "largest_run_flop", "largest_run_flop_reserve", "largest_run_flop_to_date", "planned_run_flop",
+    "frontier_flop",
+    "frontier_gap_years", "capability_gap_years", "inference_tokens_per_day", "inference_demand_tokens_per_day",
+    *(f"arrivals_{name}" for name in CHANNELS), *(f"h100e_arriving_{name}" for name in CHANNELS),
+    "h100e_arriving_remote", "domestic_demand", "domestic_available", "h100e_licensed_stock",
+    "h100e_smuggled_stock", "h100e_other_vendors_stock", "world_h100e", "us_h100e", "us_china_compute_ratio",
+)
+"""The capability table's columns besides ``month`` and ``rule``: one row per month."""
 
 
 def _national_frame(c: Compiled, nat: dict) -> pd.DataFrame:
     n = c.national
-    frame = {"month": pd.to_datetime(np.array(n.labels), format="%Y-%m"), "output": nat["output"],
-             "huawei_output": nat["output"] * n.huawei_share, "logic_limit": nat["logic_limit"],
-             "hbm_limit": nat["hbm_limit"], "binding": [dom.BINDING[b] for b in nat["binding"]],
+    frame = {"month": _datetimes(tuple(n.labels)), "output": nat["output"],
+             "huawei_output": nat["huawei"], "pool_output": nat["pool"], "other_vendors_output": nat["other"],
+             "logic_limit": nat["logic_limit"],
+             "hbm_limit": np.where(np.isfinite(nat["hbm_limit"]), nat["hbm_limit"], np.nan),  # NaN: no HBM control
+             "binding": [dom.BINDING[int(b)] for b in nat["binding"]],
              "die_stock": nat["die_stock"], "hbm_stock": nat["hbm_stock"], "smic_dies": nat["smic_dies"],
              "bank_dies": nat["bank_dies"], "hbm_inflow": nat["hbm_inflow"]}
+    per_chip = dom.chip_output(n, nat["hbm_made"], nat["plain_made"])
     for i, chip in enumerate(n.chips):
-        frame[f"output {chip}"] = nat["output"] * n.mix[i]
+        frame[f"output {chip}"] = per_chip[i]
     return pd.DataFrame(frame)
 
 
-def _summary(scenario, capf: pd.DataFrame, national: pd.DataFrame, c: Compiled, arrivals_by: dict, flows: dict,
-             spend: float) -> dict:
+INTEGER_KEYS = ("runway_months", "runway_reserve_only_months", "inference_runway_months", "months")
+
+
+def _summary(scenario, c: Compiled, numbers: dict, national: pd.DataFrame) -> dict:
+    """The kernel's per-sample figures for one sample, with the derived labels (months, binding)."""
     T = len(c.months)
-    runway = int(cap.runway_months(capf["planned_run_flop"].to_numpy(), capf["largest_run_flop"].to_numpy()))
-    demand = capf["inference_demand_tokens_per_day"].to_numpy()
-    served = capf["inference_tokens_per_day"].to_numpy()
-    inference_runway = int(cap.runway_months(demand, served))
-    first, last = capf.iloc[0], capf.iloc[-1]
-    year_rows = capf[capf["month"].dt.year == scenario.reading_year]
-    reading = year_rows.iloc[-1]
-    here = national.iloc[c.national.offset:]
-    totals = {name: float(arrivals_by[name].sum()) for name in CHANNELS}
-    return {
-        "runway_months": runway,
-        "runway_beyond_horizon": runway >= T,
-        "runway_end_month": None if runway >= T else c.labels[runway],
-        "h100e_start": float(first.h100e_training), "h100e_end": float(last.h100e_training),
-        "h100e_inference_start": float(first.h100e_inference), "h100e_inference_end": float(last.h100e_inference),
-        "largest_run_flop_start": float(first.largest_run_flop), "largest_run_flop_end": float(last.largest_run_flop),
-        "planned_run_flop_end": float(last.planned_run_flop), "frontier_flop_end": float(last.frontier_flop),
-        "frontier_gap_years_start": float(first.frontier_gap_years), "frontier_gap_years_end": float(last.frontier_gap_years),
-        "inference_tokens_per_day_end": float(last.inference_tokens_per_day),
-        "stock_units_start": float(first.stock_units), "stock_units_end": float(last.stock_units),
-        "arrivals_foreign_total": totals["licensed"] + totals["smuggled"], "arrivals_leaked_total": totals["smuggled"],
-        "arrivals_domestic_total": totals["domestic"] + float(arrivals_by["ordered"][c.is_domestic].sum()),
-        "spend_usd_total": spend, "months": T,
-        "arrivals_licensed_total": totals["licensed"], "arrivals_smuggled_total": totals["smuggled"],
-        "arrivals_ordered_total": totals["ordered"],
-        "h100e_licensed_total": float(flows["h100e_arriving_licensed"].sum()),
-        "h100e_smuggled_total": float(flows["h100e_arriving_smuggled"].sum()),
-        "h100e_domestic_total": float(flows["h100e_arriving_domestic"].sum()),
-        "remote_access_chips_end": float(last.remote_access_chips), "remote_access_h100e_end": float(last.remote_access_h100e),
-        "h100e_years_total": float(cap.h100e_years(capf["h100e_training"].to_numpy() + capf["remote_access_h100e"].to_numpy())),
-        "reading_year": scenario.reading_year, "h100e_reading": float(reading.h100e_training),
-        "frontier_gap_years_reading": float(reading.frontier_gap_years),
-        "largest_run_flop_reading": float(reading.largest_run_flop),
-        "inference_runway_months": inference_runway,
-        "inference_coverage_end": float(served[-1] / demand[-1]) if demand[-1] > 0 else 0.0,
-        "national_output_total": float(here["output"].sum()),
+    out = {key: (int(value) if key in INTEGER_KEYS else float(value)) for key, value in numbers.items()}
+    runway = out["runway_months"]
+    reserve = out["runway_reserve_only_months"]
+    out.update({
+        "runway_beyond_horizon": runway >= T, "runway_end_month": None if runway >= T else c.labels[runway],
+        "runway_reserve_only_end_month": None if reserve >= T else c.labels[reserve],
+        "reading_year": scenario.reading_year,
         "domestic_binding_end": str(national.iloc[-1]["binding"]),
-        # Summed from 2023, where the computation starts: more logic or HBM, drawn sooner, can shift output out
-        # of a later window, but never lowers this total (the promise the HBM import levers make).
-        "national_output_since_2023": float(national["output"].sum()),
-    }
+    })
+    return {key: out[key] for key in SUMMARY_KEYS}
 
 
-def status_table(scenario: Scenario, month: str | None = None) -> pd.DataFrame:
-    """Every catalog chip under the rule the scenario applies in ``month`` (default: the what-if month)."""
+def status_table(scenario: Scenario, month: str | None = None, rule: Rule | None = None) -> pd.DataFrame:
+    """Every catalog chip under the rule the scenario applies in ``month`` (default: the what-if month), or under
+    ``rule`` when given (the classify form's chip is drawn against the rule it was judged under)."""
     month = month or scenario.what_if_from
-    rule = rule_for_month(scenario, month)
+    rule = rule or rule_for_month(scenario, month)
     rows = []
     for chip in CHIPS:
-        cl = classify_for_scenario(chip, rule, scenario.allowed_chips)
+        cl = classify_for_scenario(chip, rule, allowed_in_month(scenario, month))
         access = imp.CLASS_NAMES[imp.access_class(chip, cl.status, month)] if chip.origin != DOMESTIC else "domestic"
         rows.append({"chip": chip.name, "vendor": chip.vendor, "origin": chip.origin, "datacenter": chip.datacenter,
                      "us_commercial": chip.us_commercial, "tpp": chip.tpp, "density": chip.density,
@@ -463,3 +404,25 @@ def status_table(scenario: Scenario, month: str | None = None) -> pd.DataFrame:
 
 __all__ = ["run", "Result", "compile_scenario", "foreign_by_pattern", "foreign_for_pattern", "status_table", "rule_for_month",
            "MODEL_VERSION", "SUMMARY_KEYS", "MONTHLY_COLUMNS", "CHANNELS"]
+
+
+def gate_table(scenario: Scenario, month: str | None = None) -> pd.DataFrame:
+    """Both gates per foreign chip the scenario can buy, in ``month`` (default: the end of the reading year): the
+    US side (access class under the rule, the approval share and fee that act on it) and China's side (the share
+    its gate lets in). Levers come from the events table, read with the scenario's values."""
+    month = month or f"{scenario.reading_year}-12"
+    rule = rule_for_month(scenario, month)
+    allowed = allowed_in_month(scenario, month)
+    rows = []
+    for name in scenario.import_chips:
+        chip = CHIPS_BY_NAME[name]
+        cl = classify_for_scenario(chip, rule, allowed)
+        access = imp.access_class(chip, cl.status, month)
+        approval, fee, gate = (events.lever_in_force(action, name, month) for action in ("approval", "fee", "gate"))
+        licensable = access == imp.LICENSABLE
+        rows.append({"chip": name, "us_access": imp.CLASS_NAMES[access],
+                     "us_approval_share": (scenario.lever(approval or "approval_share") if licensable else None),
+                     "fee_share": scenario.lever(fee) if fee else 0.0,
+                     "china_accepts_share": scenario.lever(gate) if gate else 1.0,
+                     "china_gate_lever": gate or "none (open)"})
+    return pd.DataFrame(rows)

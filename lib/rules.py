@@ -176,8 +176,16 @@ class Classification:
                 "tpp": self.tpp, "density": self.density}
 
 
-def _n(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.2f}"
+def _n(x: float, against: float | None = None, decimals: int | None = None) -> str:
+    """A figure in a reason. Set against the line it is compared with, it gets as many decimals as tell the two
+    apart, so the comparison printed is the one made: "6,499.99 < 6,500", never "6,500 < 6,500"; -0 prints as 0."""
+    x = x + 0.0
+    if decimals is None:
+        decimals = 0 if abs(x) >= 100 else 2
+    if against is not None and x != against:
+        while decimals < 9 and f"{x:,.{decimals}f}" == f"{against:,.{decimals}f}":
+            decimals += 1
+    return f"{x:,.{decimals}f}"
 
 
 def _require(value, what: str, chip: Chip, rule: Rule):
@@ -220,8 +228,8 @@ def classify(chip: Chip, rule: Rule) -> Classification:
         inside = tpp < rule.case_by_case_tpp_below and bw < rule.case_by_case_bandwidth_below
         if inside and chip.us_commercial:
             status, prong = CASE_BY_CASE, "case-by-case"
-            reason += (f"; TPP {_n(tpp)} < {_n(rule.case_by_case_tpp_below)} and bandwidth "
-                       f"{_n(bw)} < {_n(rule.case_by_case_bandwidth_below)} GB/s, sold in the US → case-by-case review")
+            reason += (f"; TPP {_n(tpp, rule.case_by_case_tpp_below)} < {_n(rule.case_by_case_tpp_below)} and bandwidth "
+                       f"{_n(bw, rule.case_by_case_bandwidth_below)} < {_n(rule.case_by_case_bandwidth_below)} GB/s, sold in the US → case-by-case review")
         elif inside:
             status = CONTROLLED
             reason += "; inside the case-by-case lines, but not commercially available in the US → presumption of denial"
@@ -235,12 +243,12 @@ def _base_status(chip: Chip, rule: Rule, tpp: float, pd: float | None) -> tuple:
     T = rule.tpp_threshold
     if rule.interconnect_threshold_gbps is not None:
         if tpp < T:
-            return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(T)}", "none"
+            return NOT_CONTROLLED, None, f"TPP {_n(tpp, T)} < {_n(T)}", "none"
         ic = _require(chip.interconnect_gbps, "interconnect_gbps", chip, rule)
         if ic >= rule.interconnect_threshold_gbps:
             return (CONTROLLED, "3A090", f"TPP {_n(tpp)} ≥ {_n(T)} and interconnect {_n(ic)} ≥ "
                     f"{_n(rule.interconnect_threshold_gbps)} GB/s", "interconnect")
-        return (NOT_CONTROLLED, None, f"TPP {_n(tpp)} ≥ {_n(T)} but interconnect {_n(ic)} < "
+        return (NOT_CONTROLLED, None, f"TPP {_n(tpp)} ≥ {_n(T)} but interconnect {_n(ic, rule.interconnect_threshold_gbps)} < "
                 f"{_n(rule.interconnect_threshold_gbps)} GB/s", "none")
     if tpp >= T:
         if not chip.datacenter:
@@ -248,23 +256,24 @@ def _base_status(chip: Chip, rule: Rule, tpp: float, pd: float | None) -> tuple:
                     "License Exception NAC (notification)", "non-datacenter")
         return CONTROLLED, "3A090.a", f"TPP {_n(tpp)} ≥ {_n(T)}", "tpp"
     if not chip.datacenter:
-        return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(T)} and not a datacenter chip (PD prongs do not apply)", "none"
+        return NOT_CONTROLLED, None, f"TPP {_n(tpp, T)} < {_n(T)} and not a datacenter chip (PD prongs do not apply)", "none"
     if rule.density_threshold is None or tpp < min(rule.density_tpp_floor, rule.gray_tpp_low):
-        return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(min(T, rule.density_tpp_floor or T))}", "none"
+        return NOT_CONTROLLED, None, f"TPP {_n(tpp, min(T, rule.density_tpp_floor or T))} < {_n(min(T, rule.density_tpp_floor or T))}", "none"
     if chip.planar:
-        return NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(T)}; planar node, so no performance density", "none"
+        return NOT_CONTROLLED, None, f"TPP {_n(tpp, T)} < {_n(T)}; planar node, so no performance density", "none"
     pd = _require(pd, "die_area_mm2", chip, rule)
     D = rule.density_threshold
     if tpp >= rule.density_tpp_floor and pd >= D:
         return (CONTROLLED, "3A090.a", f"TPP {_n(tpp)} ≥ {_n(rule.density_tpp_floor)} and PD {pd:.2f} ≥ {D:.2f}",
                 "density")
     if rule.gray_tpp_low <= tpp < T and rule.gray_density_low <= pd < D:
-        return (GRAY_ZONE, "3A090.b", f"{_n(rule.gray_tpp_low)} ≤ TPP {_n(tpp)} < {_n(T)} and "
-                f"{rule.gray_density_low:.2f} ≤ PD {pd:.2f} < {D:.2f}", "gray-zone")
+        return (GRAY_ZONE, "3A090.b", f"{_n(rule.gray_tpp_low)} ≤ TPP {_n(tpp, T)} < {_n(T)} and "
+                f"{rule.gray_density_low:.2f} ≤ PD {_n(pd, D, 2)} < {D:.2f}", "gray-zone")
     if tpp >= rule.density_tpp_floor and rule.gray_b2_density_low <= pd < D:
         return (GRAY_ZONE, "3A090.b", f"TPP {_n(tpp)} ≥ {_n(rule.density_tpp_floor)} and "
-                f"{rule.gray_b2_density_low:.2f} ≤ PD {pd:.2f} < {D:.2f}", "gray-zone")
-    return (NOT_CONTROLLED, None, f"TPP {_n(tpp)} < {_n(T)} and PD {pd:.2f} < {min(rule.gray_b2_density_low, D):.2f}",
+                f"{rule.gray_b2_density_low:.2f} ≤ PD {_n(pd, D, 2)} < {D:.2f}", "gray-zone")
+    return (NOT_CONTROLLED, None, f"TPP {_n(tpp, T)} < {_n(T)} and PD {_n(pd, min(rule.gray_b2_density_low, D), 2)} < "
+            f"{min(rule.gray_b2_density_low, D):.2f}",
             "none")
 
 

@@ -19,13 +19,13 @@ import tomli_w
 
 from .catalog import CHIPS_BY_NAME, DOMESTIC, FOREIGN, REFERENCE, get_chip
 from .errors import ScenarioError, suggest
-from .gate import (bounded_int, check_strings, clean_text, excerpt, parse_month, parse_number,
-                   resolve_chip_names)
-from .levers import LEVERS, get_lever
+from .gate import (NUMBER, TEXT, Shape, bounded_int, check_strings, check_types, clean_text, excerpt, list_of,
+                   one_of, parse_month, parse_number, record, resolve_chip_names, table_of)
+from .levers import LEVER_NAMES_HINT, LEVERS, get_lever
 from .rules import RULES
 
 SCHEMA_VERSION = 2
-MODEL_VERSION = "2.0"
+MODEL_VERSION = "3.0"
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 MAX_FILE_BYTES = 256 * 1024  # [bytes] a scenario is a few kB; Assumption: anything larger is a mistake
 EARLIEST, LATEST = "2022-01", "2035-12"  # the rules start in Oct 2022; Assumption: no projection past 2035
@@ -47,6 +47,25 @@ TOP_LEVEL_KEYS = ("schema_version", "model_version", "name", "description", "cla
                   "import_chips", "allowed_chips", "frontier_anchor_month", "levers", "initial_stock", "deliveries",
                   "domestic_mix", "national_mix", "sources")
 LEGACY_KEYS = ("domestic_flagship",)  # schema 1 only; converted on load
+_MONTH = Shape("text", words="a month as text, 'YYYY-MM'")
+_AMOUNT = one_of(NUMBER, TEXT, words="a number")  # a number, or a number written as text ("0.3")
+_SHARES = table_of(_AMOUNT, words="a table of chip names to shares")
+SCENARIO_TYPES = record({
+    "schema_version": NUMBER, "model_version": TEXT, "name": TEXT, "description": TEXT, "claim": TEXT,
+    "claim_source": TEXT, "claim_runway_months": list_of(_AMOUNT), "claim_runway_by": TEXT, "verdict": TEXT,
+    "actor": TEXT, "reference": TEXT, "start": _MONTH, "horizon": _MONTH, "what_if_from": _MONTH,
+    "rule_vintage": TEXT, "hbm_control_from": Shape("text", words="a month as text, 'YYYY-MM', or 'never'"),
+    "reading_year": _AMOUNT, "import_chips": list_of(TEXT, words="a list of chip names"),
+    "allowed_chips": list_of(TEXT, words="a list of chip names"), "frontier_anchor_month": _MONTH,
+    "levers": table_of(_AMOUNT, words="a table of lever values"),
+    "initial_stock": table_of(_AMOUNT, words="a table of chip names to units"),
+    "deliveries": list_of(record({"month": _MONTH, "chip": TEXT, "units": _AMOUNT})),
+    "domestic_mix": list_of(record({"from": _MONTH, "shares": _SHARES})),
+    "national_mix": list_of(record({"from": _MONTH, "shares": _SHARES})),
+    "sources": list_of(TEXT, words="a list of source keys"), "domestic_flagship": TEXT,
+}, open=True)  # unknown keys get _check_keys' message, with its suggestions
+"""The type of every key a scenario file, an upload or a link's ``custom=`` may hold, checked before any value is
+read (``lib.gate.check_types``): a value of the wrong type is one message, never a crash further in."""
 MERGED_TABLES = ("levers",)  # merged key by key over the baseline; every other key replaces the baseline's
 
 
@@ -288,9 +307,14 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
         else:
             raise ScenarioError(f"scenario: {excerpt(name)} is neither a preset{suggest(name, presets)} nor a file; "
                                 f"presets: {', '.join(presets)}")
+    check_types(raw, SCENARIO_TYPES, "")
     raw, notices = migrate(raw)
     _check_keys(raw)
     merged = merge_over_baseline(raw)
+    if "reading_year" not in raw and not _year_within(merged):
+        # The baseline's reading year suits the baseline's years. A file with its own start and horizon (say 2022 to
+        # 2026) that does not state one gets the default for its own years, not a refusal of a year it never wrote.
+        merged.pop("reading_year", None)
     for key, value in (overrides or {}).items():
         if key in LEVERS:
             merged["levers"] = {**merged.get("levers", {}), key: value}
@@ -298,10 +322,20 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
             merged[key] = value
         else:
             raise ScenarioError(f"override: unknown key {excerpt(key)}{suggest(str(key), [*LEVERS, *TOP_LEVEL_KEYS])}; "
-                                f"allowed: a lever ({', '.join(LEVERS)}) or a scenario key")
+                                f"allowed: a lever ({LEVER_NAMES_HINT}) or a scenario key")
     merged["sources"] = sorted(set(_source_keys(raw)) | set(_source_keys(merged)) | keys | _BASELINE_CACHE["keys"],
                                key=source_key_order)
     return _build(merged, preset=preset, notices=notices)
+
+
+def _year_within(merged: dict) -> bool:
+    """Whether the merged reading year lies in the merged start and horizon years (True when any is unreadable:
+    ``_build`` then names the bad value)."""
+    try:
+        first, last = int(merged["start"][:4]), int(merged["horizon"][:4])
+        return first <= float(merged["reading_year"]) <= last
+    except (KeyError, TypeError, ValueError):
+        return True
 
 
 def _source_keys(raw) -> list:

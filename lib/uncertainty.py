@@ -2,12 +2,10 @@
 
 Randomness has one entry point: ``np.random.default_rng(seed)`` in ``run_monte_carlo``, passed down.
 
-``simulate`` evaluates the same mechanisms as ``lib.run`` for N lever sets at once, month by month,
-on aggregate series (H100e, chips), so that memory stays bounded whatever the sample count and span:
-it keeps the current stocks, a ring buffer of recent domestic arrivals (everything else that leaves
-the fleet at end of life is recomputed from its month), and one block of months of each series at a
-time. Quantiles are exact: each month's quantiles are taken over all N samples of that month, and the
-block size does not change a single value.
+``simulate`` calls the one projection, ``lib.kernel.project`` (as ``lib.run`` does), for N lever sets at
+once, in chunks of samples so that memory stays bounded whatever the sample count and span. Quantiles are
+exact: each month's quantiles are taken over all N samples of that month, and neither the chunk nor the
+block of months held at once changes a single value.
 """
 
 from __future__ import annotations
@@ -19,25 +17,25 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .catalog import DIE_SITES_PER_WAFER
 from .errors import ScenarioError, suggest
 from .gate import excerpt, parse_number
+from . import kernel
 from .levers import LEVERS, POLICY_LEVERS, UNCERTAIN_LEVERS, get_lever
-from .model import SUMMARY_KEYS, Compiled, compile_scenario, foreign_for_pattern, run
+from .model import SUMMARY_KEYS, Compiled, compile_scenario, run
 from .scenario import Scenario
-from .units import H100_PEAK_FLOPS, SECONDS_PER_DAY
 
 QUANTILES = {"p10": 0.10, "p50": 0.50, "p90": 0.90}
-SERIES = ("h100e_training", "h100e_inference", "largest_run_flop", "frontier_gap_years", "remote_access_h100e",
-          "h100e_arriving_licensed", "h100e_arriving_smuggled", "h100e_arriving_domestic", "inference_tokens_per_day")
+SERIES = ("h100e_training", "h100e_inference", "largest_run_flop", "frontier_gap_years", "capability_gap_years",
+          "remote_access_h100e",
+          "h100e_arriving_licensed", "h100e_arriving_smuggled", "h100e_arriving_domestic")
 NATIONAL_SERIES = ("national_output", "huawei_output")
-PER_PATTERN_SERIES = ("h100e_arriving_licensed", "h100e_arriving_smuggled")
 HEADLINE_SAMPLES = 300         # [samples] the small Monte Carlo (seed 0) behind the headline's ranges, on the page
                                # and in the brief alike, so both quote the same p10–p90
 MAX_SAMPLES = 50_000           # [samples] the CLI's maximum: the process stays under 300 MB at any span (measured)
-BLOCK_MONTHS = 12              # [months] months of series held at once before their quantiles are taken
+BLOCK_MONTHS = None            # [months] months of each series held at once; None: as many as HELD_NUMBERS allows
 NUMERIC_SUMMARY = tuple(k for k in SUMMARY_KEYS if k not in ("runway_beyond_horizon", "runway_end_month",
-                                                             "domestic_binding_end", "months", "reading_year"))
+                                                             "runway_reserve_only_end_month", "domestic_binding_end",
+                                                             "months", "reading_year"))
 
 
 # ---- drawing ----------------------------------------------------------------------------------------
@@ -80,62 +78,65 @@ def draw(scenario: Scenario, samples: int, rng: np.random.Generator, ranges: dic
 
 # ---- the vectorised projection -------------------------------------------------------------------------
 
+def _place(block: np.ndarray, lo: int, hi: int, ks: list) -> None:
+    """Partition ``block[:, lo:hi]`` in place so that every column index in ``ks`` holds its order statistic:
+    the middle one first, then each side on its own (numpy's partition with several kth is much slower)."""
+    if not ks:
+        return
+    middle = len(ks) // 2
+    k = ks[middle]
+    block[:, lo:hi].partition(k - lo, axis=1)
+    _place(block, lo, k, ks[:middle])
+    _place(block, k + 1, hi, ks[middle + 1:])
+
+
 def exact_quantiles(block: np.ndarray) -> np.ndarray:
     """Exact linear-interpolation quantiles (numpy's default method) along the last axis of a 2-D block that
-    the caller owns: partitioned in place, no copy. Returns (3, rows) in ``QUANTILES`` order."""
+    the caller owns: partitioned in place, no copy. Returns (3, rows) in ``QUANTILES`` order.
+
+    The lower order statistic of each quantile is placed by partitioning; its upper neighbour is then the
+    smallest value above it, a minimum over the segment up to the next placed statistic."""
     n = block.shape[1]
     positions = [q * (n - 1) for q in QUANTILES.values()]
     lows = [int(math.floor(p)) for p in positions]
-    kth = sorted({k for low in lows for k in (low, min(low + 1, n - 1))})
-    block.partition(kth, axis=1)
+    kth = sorted(set(lows))
+    _place(block, 0, n, kth)
+    bounds = kth[1:] + [n - 1]
+    upper = {low: (block[:, low + 1:stop + 1].min(axis=1) if low + 1 < n else block[:, low])
+             for low, stop in zip(kth, bounds)}
     out = np.empty((len(positions), block.shape[0]))
     for i, (pos, low) in enumerate(zip(positions, lows)):
-        a, b = block[:, low], block[:, min(low + 1, n - 1)]
+        a, b = block[:, low], upper[low]
         frac = pos - low
         out[i] = a + (b - a) * frac if frac < 0.5 else b - (b - a) * (1.0 - frac)
     return out
 
 
-class _Quantiles:
-    """Collects one block of months of each series and keeps only their quantiles."""
+HELD_NUMBERS = 10_000_000     # [numbers] most values of series held at once for exact quantiles (96 MB); more
+                              # columns than this are taken in several passes, each rerunning the kernel
+CHUNK_NUMBERS = 50_000       # [numbers] samples × months per kernel call: bounds the kernel's own memory
 
-    def __init__(self, names, block: int, n: int):
-        self.names = tuple(names)
-        self.block = max(1, int(block))
-        self.buffer = np.empty((len(self.names), self.block, n))
-        self.filled = 0
-        self.done = []
 
-    def add(self, row: dict):
-        for i, name in enumerate(self.names):
-            self.buffer[i, self.filled] = row[name]
-        self.filled += 1
-        if self.filled == self.block:
-            self.flush()
+PER_PATTERN_SERIES = ("h100e_arriving_licensed", "h100e_arriving_smuggled")  # a function of the rule pattern only
 
-    def flush(self):
-        if self.filled:
-            part = self.buffer[:, :self.filled].reshape(len(self.names) * self.filled, -1)
-            self.done.append(exact_quantiles(part).reshape(len(QUANTILES), len(self.names), self.filled))
-            self.filled = 0
 
-    def result(self) -> dict:
-        self.flush()
-        if not self.done:
-            return {}
-        joined = np.concatenate(self.done, axis=2)
-        return {name: {label: joined[j, i].copy() for j, label in enumerate(QUANTILES)}
-                for i, name in enumerate(self.names)}
+def _columns(compiled: Compiled) -> list:
+    """Every (series, month index) whose quantiles a Monte Carlo takes; national months last. A series that
+    depends on the month only through its rule pattern is taken once per pattern (its first month)."""
+    T, M = len(compiled.months), len(compiled.national.labels)
+    first = sorted({int(np.argmax(compiled.month_pattern == u)) for u in range(len(compiled.patterns))})
+    return ([(name, t) for name in SERIES for t in (first if name in PER_PATTERN_SERIES else range(T))]
+            + [("national_output", m) for m in range(M)])
 
 
 def simulate(scenario: Scenario, compiled: Compiled, values: dict, *, collect: bool = True,
-             block_months: int = BLOCK_MONTHS) -> tuple[dict, dict, dict]:
-    """Evaluate the projection for N lever sets at once, month by month.
+             block_months: int | None = None) -> tuple[dict, dict, dict]:
+    """The kernel for N lever sets, with exact per-month quantiles, in bounded memory.
 
-    Parameters
-    ----------
-    values : lever name → (N,) array [lever units]
-    collect : also take per-month quantiles of ``SERIES`` and ``NATIONAL_SERIES``
+    The samples are projected in chunks (``CHUNK_NUMBERS``); the values whose quantiles are wanted are held for
+    all N samples at once, at most ``HELD_NUMBERS`` of them (or ``block_months`` months of each series), in as
+    many passes as needed. Quantiles are exact whatever the chunk or block: each month's quantiles are taken
+    over all N samples of that month.
 
     Returns
     -------
@@ -143,202 +144,56 @@ def simulate(scenario: Scenario, compiled: Compiled, values: dict, *, collect: b
     monthly : series → {"p10", "p50", "p90"} arrays over the scenario's months (empty unless ``collect``)
     national : series → quantiles over the national months from 2023 (empty unless ``collect``)
     """
+    from .model import reading_index
+
     c = compiled
-    v = {name: np.asarray(x, dtype=float).reshape(-1) for name, x in values.items()}
-    N = max(len(x) for x in v.values())
-    v = {name: np.broadcast_to(x, (N,)) for name, x in v.items()}
-    K, T = c.buy_count, len(c.months)
-    nat = c.national
-    M, offset = len(nat.labels), nat.offset
-    dom = c.is_domestic
-    idx = np.arange(N)
-
-    # Foreign flows per month pattern, collapsed to what the fleet and the summary need.
-    # Totals over the horizon are per-pattern values times the number of months each pattern holds.
-    U = len(c.patterns)
-    pattern = c.month_pattern
-    months_in = np.bincount(pattern, minlength=U).astype(float)
-    f_train, f_infer, f_units = np.zeros((U, N)), np.zeros((U, N)), np.zeros((U, N))
-    lic_train, smug_train = np.zeros((U, N)), np.zeros((U, N))
-    acc = {k: np.zeros(N) for k in ("h100e_years_total", "arrivals_licensed_total", "arrivals_smuggled_total",
-                                    "arrivals_domestic_total", "h100e_licensed_total", "h100e_smuggled_total",
-                                    "h100e_domestic_total", "spend_usd_total", "national_output_total",
-                                    "national_output_since_2023")}
-    for u in range(U):
-        lic, smug, cost = foreign_for_pattern(c, u, v)
-        lic_train[u], smug_train[u] = lic @ c.train_rel[:K], smug @ c.train_rel[:K]
-        f_train[u] = lic_train[u] + smug_train[u]
-        f_infer[u] = (lic + smug) @ c.infer_rel[:K]
-        f_units[u] = lic.sum(axis=1) + smug.sum(axis=1)
-        acc["arrivals_licensed_total"] += months_in[u] * lic.sum(axis=1)
-        acc["arrivals_smuggled_total"] += months_in[u] * smug.sum(axis=1)
-        acc["h100e_licensed_total"] += months_in[u] * lic_train[u]
-        acc["h100e_smuggled_total"] += months_in[u] * smug_train[u]
-        acc["spend_usd_total"] += months_in[u] * cost
-        del lic, smug, cost
-    remote_weight = np.where(c.remote >= 0, c.train_rel[np.maximum(c.remote, 0)], 0.0)   # (U,) H100e per rented chip
-    remote_on = (c.remote >= 0).astype(float)
-
-    # Deterministic per-month weights: fixed deliveries and the domestic mix.
-    fixed = c.fixed_deliveries
-    fix_f_train, fix_d_train = c.train_rel[~dom] @ fixed[~dom], c.train_rel[dom] @ fixed[dom]
-    fix_f_infer, fix_d_infer = c.infer_rel[~dom] @ fixed[~dom], c.infer_rel[dom] @ fixed[dom]
-    fix_units, fix_dom_units = fixed.sum(axis=0), fixed[dom].sum(axis=0)
-    mix_train, mix_infer, mix_units = c.train_rel[dom] @ c.mix[dom], c.infer_rel[dom] @ c.mix[dom], c.mix[dom].sum(axis=0)
-    mix_price = c.price[dom] @ c.mix[dom]
-    init_f_train, init_d_train = float(c.initial[~dom] @ c.train_rel[~dom]), float(c.initial[dom] @ c.train_rel[dom])
-    init_f_infer, init_d_infer = float(c.initial[~dom] @ c.infer_rel[~dom]), float(c.initial[dom] @ c.infer_rel[dom])
-    init_units = float(c.initial.sum())
-
-    st, si = v["training_substitution"], v["inference_substitution"]
-    q = (1.0 - v["failure_rate"]) ** (1.0 / 12.0)
-    life_m = np.maximum(1, np.round(v["lifetime_years"] * 12)).astype(int)
-    qL = q ** life_m
-    life = v["lifetime_years"] * 12.0
-    spread = np.maximum(np.minimum(2.0 * v["initial_stock_age_years"] * 12.0, life), 1.0)
-    ring_len = int(max(1, min(T, life_m.max())))
-    ring = np.zeros((ring_len, N))                      # domestic arrivals of recent months [chips/month]
-    run_factor = H100_PEAK_FLOPS * v["mfu"] * v["run_window_days"] * SECONDS_PER_DAY * v["training_share"]
-    token_factor = (1.0 - v["training_share"]) * v["tokens_per_second_per_h100e"] * SECONDS_PER_DAY
-    log_frontier_growth = np.log(v["frontier_growth"])
-    log_anchor = np.log(v["frontier_anchor_flop"])
-
-    # National inputs.
-    from .domestic import NationalState
-    state = NationalState(N, v["stock_draw_months"])
-    wafers = v["logic_wafers_per_month"] * DIE_SITES_PER_WAFER * v["logic_yield"]
-    log_wafer_growth, log_hbm_growth = np.log(v["logic_wafer_growth"]), np.log(v["domestic_hbm_growth"])
-    after_control = v["hbm_imports_after_control"] / 12.0
-    domestic_hbm = v["domestic_hbm_stacks_per_year"] / 12.0
-
-    S_train, S_infer, S_units = np.zeros(N), np.zeros(N), np.zeros(N)
-    R_train, R_units = np.zeros(N), np.zeros(N)
-    runway = np.full(N, T)
-    inference_runway = np.full(N, T)
-    record: dict = {}
-    reading_last = max(i for i, label in enumerate(c.labels) if int(label[:4]) == scenario.reading_year)
-    # Decode capacity is the inference fleet times a factor no uncertain lever moves (unless ranges say so):
-    # then its quantiles are the fleet's, scaled, and need no sort of their own.
-    tokens_scaled = bool(np.ptp(token_factor) == 0 and token_factor[0] > 0)
-    skip = PER_PATTERN_SERIES + (("inference_tokens_per_day",) if tokens_scaled else ())
-    per_month_series = tuple(n for n in SERIES if n not in skip)
-    # Hold at most ~2M numbers of series at once (16 MB), fewer months per block for many samples.
-    block_months = max(1, min(int(block_months), 2_000_000 // (len(per_month_series) * N)))
-    quant = _Quantiles(per_month_series, block_months, N) if collect else None
-    national_quant = _Quantiles(("national_output",), block_months, N) if collect else None
-    supply, growth = v["domestic_supply"] / 12.0, np.log(v["domestic_growth"])
-    share = v["national_share"]
-
-    for m in range(M):
-        smic = wafers * np.exp(log_wafer_growth * nat.wafer_years[m])
-        hbm = v["hbm_imports_per_month"] * nat.pre_control[m] + after_control * nat.post_control[m]
-        if nat.domestic_hbm_on[m]:
-            hbm = hbm + domestic_hbm * np.exp(log_hbm_growth * nat.domestic_hbm_years[m])
-        made = state.step(smic, v["die_bank_dies"], hbm, float(nat.dies_per_package[m]),
-                          float(nat.stacks_per_package[m]), bool(nat.bank_open[m]),
-                          v["hbm_front_running_stacks"] * nat.surge_month[m])
-        if collect:
-            national_quant.add({"national_output": made})
-        acc["national_output_since_2023"] += made
-        t = m - offset
-        if t < 0:
-            continue
-        acc["national_output_total"] += made
-        domestic = np.minimum(supply * np.exp(growth * (t / 12.0)), share * made)
-        p = pattern[t]
-        a_train = f_train[p] + fix_f_train[t] + (fix_d_train[t] + domestic * mix_train[t]) / st
-        a_infer = f_infer[p] + fix_f_infer[t] + (fix_d_infer[t] + domestic * mix_infer[t]) / si
-        a_units = f_units[p] + fix_units[t] + domestic * mix_units[t]
-        r_add = v["remote_access"] / 12.0 * remote_on[p]
-        # What leaves at end of life: the arrivals of month t − L, recomputed (only domestic ones are stored).
-        gone = t - life_m
-        if (gone >= 0).any():
-            valid = (gone >= 0).astype(float)
-            d = np.maximum(gone, 0)
-            pd_ = pattern[d]
-            old_dom = ring[d % ring_len, idx] * valid
-            dep_train = (f_train[pd_, idx] + fix_f_train[d]) * valid + (fix_d_train[d] * valid + old_dom * mix_train[d]) / st
-            dep_infer = (f_infer[pd_, idx] + fix_f_infer[d]) * valid + (fix_d_infer[d] * valid + old_dom * mix_infer[d]) / si
-            dep_units = (f_units[pd_, idx] + fix_units[d]) * valid + old_dom * mix_units[d]
-            r_dep = v["remote_access"] / 12.0 * remote_on[pd_] * valid
-            S_train = q * S_train + a_train - qL * dep_train
-            S_infer = q * S_infer + a_infer - qL * dep_infer
-            S_units = q * S_units + a_units - qL * dep_units
-            R_train = q * R_train + r_add * remote_weight[p] - qL * r_dep * remote_weight[pd_]
-            R_units = q * R_units + r_add - qL * r_dep
-        else:
-            S_train, S_infer, S_units = q * S_train + a_train, q * S_infer + a_infer, q * S_units + a_units
-            R_train, R_units = q * R_train + r_add * remote_weight[p], q * R_units + r_add
-        ring[t % ring_len] = domestic  # after reading month t − L, which may share its slot
-        s0 = np.clip((life - t) / spread, 0.0, 1.0) * q ** t
-        h_train = np.maximum(S_train, 0.0) + (init_f_train + init_d_train / st) * s0
-        h_infer = np.maximum(S_infer, 0.0) + (init_f_infer + init_d_infer / si) * s0
-        units = np.maximum(S_units, 0.0) + init_units * s0
-        remote_h = np.maximum(R_train, 0.0)
-        largest = (h_train + remote_h) * run_factor
-        planned = v["planned_run_flop"] * v["demand_growth"] ** (t / 12.0)
-        frontier_offset = c.frontier_offset[t]
-        frontier = np.minimum(np.exp(log_anchor + log_frontier_growth * frontier_offset / 12.0),
-                              v["frontier_ceiling_flop"])
-        run_ = np.maximum(largest, 1.0)
-        gap = np.where(run_ >= frontier, 0.0,
-                       np.maximum(frontier_offset / 12.0 - (np.log(run_) - log_anchor) / log_frontier_growth, 0.0))
-        tokens = h_infer * token_factor
-        demand = v["inference_demand_tokens_per_day"] * v["inference_demand_growth"] ** (t / 12.0)
-        runway = np.where((runway == T) & (planned > largest), t, runway)
-        inference_runway = np.where((inference_runway == T) & (demand > tokens), t, inference_runway)
-        acc["h100e_years_total"] += (h_train + remote_h) / 12.0
-        acc["arrivals_domestic_total"] += domestic * mix_units[t] + fix_dom_units[t]
-        acc["h100e_domestic_total"] += domestic * mix_train[t] / st
-        acc["spend_usd_total"] += domestic * mix_price[t]
-        now = {"h100e_training": h_train, "h100e_inference": h_infer, "largest_run_flop": largest,
-               "frontier_gap_years": gap, "remote_access_h100e": remote_h, "h100e_arriving_licensed": lic_train[p],
-               "h100e_arriving_smuggled": smug_train[p], "h100e_arriving_domestic": domestic * mix_train[t] / st,
-               "inference_tokens_per_day": tokens}
-        if collect:
-            quant.add(now)
-        if t == 0:
-            record["start"] = dict(now, units=units, planned=planned, frontier=frontier)
-        if t == reading_last:
-            record["reading"] = dict(now)
-        if t == T - 1:
-            record["end"] = dict(now, units=units, planned=planned, frontier=frontier, demand=demand, remote_units=R_units)
-
-    start, end, reading = record["start"], record["end"], record["reading"]
-    per_sample = {
-        "runway_months": runway.astype(float),
-        "h100e_start": start["h100e_training"], "h100e_end": end["h100e_training"],
-        "h100e_inference_start": start["h100e_inference"], "h100e_inference_end": end["h100e_inference"],
-        "largest_run_flop_start": start["largest_run_flop"], "largest_run_flop_end": end["largest_run_flop"],
-        "planned_run_flop_end": np.broadcast_to(end["planned"], (N,)),
-        "frontier_flop_end": np.broadcast_to(end["frontier"], (N,)),
-        "frontier_gap_years_start": start["frontier_gap_years"], "frontier_gap_years_end": end["frontier_gap_years"],
-        "inference_tokens_per_day_end": end["inference_tokens_per_day"],
-        "stock_units_start": start["units"], "stock_units_end": end["units"],
-        "arrivals_foreign_total": acc["arrivals_licensed_total"] + acc["arrivals_smuggled_total"],
-        "arrivals_leaked_total": acc["arrivals_smuggled_total"],
-        "remote_access_chips_end": np.maximum(end["remote_units"], 0.0), "remote_access_h100e_end": end["remote_access_h100e"],
-        "h100e_reading": reading["h100e_training"], "frontier_gap_years_reading": reading["frontier_gap_years"],
-        "largest_run_flop_reading": reading["largest_run_flop"],
-        "inference_runway_months": inference_runway.astype(float),
-        "inference_coverage_end": np.where(end["demand"] > 0, end["inference_tokens_per_day"] / end["demand"], 0.0),
-        "arrivals_ordered_total": np.full(N, float(fix_units.sum())),
-        **acc,
-    }
-    per_sample = {k: np.asarray(per_sample[k], dtype=float) for k in NUMERIC_SUMMARY}
+    arrays, N = kernel.lever_arrays(values)
+    T = len(c.months)
+    r = reading_index(scenario, c)
+    chunk = max(1, CHUNK_NUMBERS // max(T, len(c.national.labels)))
+    columns = _columns(c) if collect else []
+    per_pass = max(1, HELD_NUMBERS // N)
+    if block_months is not None:
+        per_pass = min(per_pass, max(1, int(block_months)) * (len(SERIES) + 1))
+    blocks = [columns[i:i + per_pass] for i in range(0, len(columns), per_pass)] or [[]]
+    per_sample: dict = {}
+    found: dict = {}
+    for number, block in enumerate(blocks):
+        wanted: dict = {}
+        for j, (name, t) in enumerate(block):
+            wanted.setdefault(name, ([], []))
+            wanted[name][0].append(t)
+            wanted[name][1].append(j)
+        held = np.empty((len(block), N)) if block else None
+        for lo in range(0, N, chunk):
+            hi = min(N, lo + chunk)
+            part = kernel.project(c, {k: x[lo:hi] for k, x in arrays.items()}, r)
+            if number == 0:
+                for key in NUMERIC_SUMMARY:
+                    per_sample.setdefault(key, np.empty(N))[lo:hi] = part.summary[key]
+            for name, (months, rows) in wanted.items():
+                if name in PER_PATTERN_SERIES:
+                    held[rows, lo:hi] = part.by_pattern[name][c.month_pattern[months]]
+                    continue
+                source = part.national["output"] if name == "national_output" else part.series[name]
+                held[rows, lo:hi] = np.broadcast_to(source, (source.shape[0], hi - lo))[months]
+        if block:
+            q = exact_quantiles(held)
+            for j, (name, t) in enumerate(block):
+                found[(name, t)] = q[:, j]
     if not collect:
         return per_sample, {}, {}
-    monthly = quant.result()
-    # Flows that depend on the month only through its rule pattern: quantiles once per pattern, then spread.
-    for name, by_pattern in (("h100e_arriving_licensed", lic_train), ("h100e_arriving_smuggled", smug_train)):
-        q = exact_quantiles(np.stack(by_pattern))
-        monthly[name] = {label: q[i][pattern].copy() for i, label in enumerate(QUANTILES)}
-    if tokens_scaled:
-        monthly["inference_tokens_per_day"] = {k: q * token_factor[0] for k, q in monthly["h100e_inference"].items()}
-    monthly = {name: monthly[name] for name in SERIES}
-    national = national_quant.result()
+    first = {u: int(np.argmax(c.month_pattern == u)) for u in range(len(c.patterns))}
+    source_month = {name: ([first[int(u)] for u in c.month_pattern] if name in PER_PATTERN_SERIES else range(T))
+                    for name in SERIES}
+    monthly = {name: {label: np.array([found[(name, t)][i] for t in source_month[name]])
+                      for i, label in enumerate(QUANTILES)} for name in SERIES}
+    M = len(c.national.labels)
+    national_output = {label: np.array([found[("national_output", m)][i] for m in range(M)])
+                       for i, label in enumerate(QUANTILES)}
     # Huawei's output is national output times a fixed share per month; quantiles commute with that factor.
-    national["huawei_output"] = {k: q * nat.huawei_share for k, q in national["national_output"].items()}
+    national = {"national_output": national_output,
+                "huawei_output": {k: q * c.national.huawei_share for k, q in national_output.items()}}
     return per_sample, monthly, national
 
 
@@ -417,7 +272,8 @@ def run_monte_carlo(scenario: Scenario, samples: int = 2_000, seed: int = 0, ran
 
 # ---- sensitivity --------------------------------------------------------------------------------
 
-TORNADO_OUTPUTS = ("runway_months", "h100e_end", "h100e_years_total", "frontier_gap_years_reading",
+TORNADO_OUTPUTS = ("runway_months", "capability_gap_years_reading", "us_china_compute_ratio_reading",
+                   "runway_reserve_only_months", "h100e_end", "h100e_years_total", "frontier_gap_years_reading",
                    "h100e_inference_end", "largest_run_flop_end", "frontier_gap_years_end", "inference_tokens_per_day_end",
                    "inference_runway_months", "stock_units_end")
 
@@ -482,9 +338,10 @@ def _summary_value(scenario: Scenario, key: str) -> float:
 # ---- goal-seek ----------------------------------------------------------------------------------
 
 SOLVE_LEVERS = ("tpp_threshold", "density_threshold", "case_by_case_tpp_below", "leakage", "approval_share",
-                "import_budget", "remote_access", "hbm_imports_after_control")
+                "h200_approval_share", "china_accepts_hopper", "import_budget", "remote_access", "hbm_imports_after_control")
 TARGET_KEYS = {  # target key → capability column (None: a whole-run figure read from the summary)
-    "frontier_gap_years": "frontier_gap_years", "runway_months": None, "h100e": "h100e_training",
+    "frontier_gap_years": "frontier_gap_years", "capability_gap_years": "capability_gap_years",
+    "us_china_compute_ratio": "us_china_compute_ratio", "runway_months": None, "h100e": "h100e_training",
     "h100e_training": "h100e_training", "h100e_inference": "h100e_inference", "largest_run_flop": "largest_run_flop",
     "inference_tokens_per_day": "inference_tokens_per_day",
     **{key: None for key in SUMMARY_KEYS if key in NUMERIC_SUMMARY and key != "runway_months"},

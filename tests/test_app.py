@@ -2,6 +2,7 @@
 goal-seek, markup safety and human labels."""
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def app():
 
 
 def runway(at) -> int:
-    return int(metrics(at)["Runway for the planned run"].split()[0])
+    return int(metrics(at)["Runway, with new supply"].split()[0])
 
 
 def test_default_tells_the_story(app):
@@ -52,11 +53,17 @@ def test_default_tells_the_story(app):
     text = " ".join(m.value for m in app.markdown)
     assert "continue enhancing ERNIE for the next one or two years" in text and "Robin Li" in text
     result = lib.run(lib.load_scenario("baidu-2023"))
-    months, end = result.summary["runway_months"], result.summary["runway_end_month"]
+    s = result.summary
     verdict = text.replace("\\", "")
-    assert f"feasible for {months} months from Nov 2023, until {lib.format.month_name(end)}" in verdict
-    assert 'within Robin Li\'s "one or two years" (12–24 months)' in verdict and "p10–p90" in verdict  # the claim
-    assert "by Dec 2027" in verdict
+    # Both runways: the reserve alone (what the claim spoke of) in bold first, then with new supply.
+    assert (f"feasible for {s['runway_reserve_only_months']} months, until "
+            f"{lib.format.month_name(s['runway_reserve_only_end_month'])}") in verdict
+    assert f"With new supply" in verdict and (f"{s['runway_months']} months, until "
+                                               f"{lib.format.month_name(s['runway_end_month'])}") in verdict
+    assert 'Robin Li\'s "one or two years" (12–24 months)' in verdict and "p10–p90" in verdict  # the claim
+    bold = re.search(r"\*\*Model: (.*?)\*\*", verdict).group(1)
+    assert "This rests on" in bold  # what the verdict rests on is in the bold sentence, not a caption
+    assert "largest feasible training run in Dec 2027 is" in verdict and "in capability" in verdict
     assert runway(app) == result.summary["runway_months"]
     assert app.get("plotly_chart")[0].proto.spec and chart_specs(app)[0]["data"][0]["name"]
     # On a first visit the scenario is its own reference: every figure says so, none shows a change.
@@ -81,14 +88,24 @@ def test_every_preset_renders_against_its_reference(preset):
     at = make({"preset": preset})
     assert not at.exception and not at.warning
     scenario = lib.load_scenario(preset)
-    assert runway(at) == lib.run(scenario).summary["runway_months"]
+    s = lib.run(scenario).summary
+    shown = metrics(at)
     text = " ".join(m.value for m in at.markdown).replace("\\", "")
+    month = lib.format.month_name(scenario.reading_month)
+    # Both gaps at the reading year on every page, with the ratio or both runways.
+    assert shown[f"Capability gap, {month}"] == lib.format.number(s["capability_gap_years_reading"], "years")
+    assert shown[f"Compute gap, {month}"] == lib.format.number(s["frontier_gap_years_reading"], "years")
     if scenario.verdict == "runway":
+        assert runway(at) == s["runway_months"]
+        assert shown["Runway, reserve alone"].split()[0] == str(s["runway_reserve_only_months"])
         assert 'Robin Li\'s "one or two years" (12–24 months)' in text
-    elif scenario.verdict == "hindcast":  # leads with how many outside estimates the model reproduces
+    else:
+        assert shown[f"US:China compute, {month}"] == lib.format.number(s["us_china_compute_ratio_reading"], "×")
+    if scenario.verdict == "hindcast":  # leads with how many outside estimates the model reproduces
         assert re.search(r"\*\*Model: \d+ of \d+ outside estimates reproduced", text), text[:400]
-    else:  # a China preset leads with the gap and what each channel adds
-        assert "**Model: China's largest feasible training run is" in text and "by Dec 2027" in text
+    elif scenario.verdict == "gap":  # leads with both gaps, then the ratio and what each channel adds
+        assert "**Model: China's largest feasible training run in Dec 2027 is" in text
+        assert "behind in compute" in text and "in capability" in text and "The US holds" in text
         assert "domestic" in text
     if scenario.reference != preset:
         reference = lib.load_scenario(scenario.reference)
@@ -287,13 +304,13 @@ def test_goal_seek_apply_meets_the_target_after_a_reload():
     at.selectbox(key="solve_lever").set_value("import_budget")
     at.selectbox(key="solve_key").set_value("runway_months")
     at.selectbox(key="solve_op").set_value(">=")
-    at.number_input(key="solve_value").set_value(30.0).run()
-    assert not at.exception
+    at.number_input(key="solve_value").set_value(62.0).run()
+    assert not at.exception and runway(at) < 62
     at.button(key="solve_apply").click().run()
-    assert runway(at) >= 30
+    assert runway(at) >= 62
     budget = at.query_params["import_budget"]
     reloaded = make({"import_budget": budget[0] if isinstance(budget, list) else budget})
-    assert runway(reloaded) >= 30 and not reloaded.warning
+    assert runway(reloaded) >= 62 and not reloaded.warning
 
 
 def _targets():
@@ -313,7 +330,10 @@ def _targets():
             op = ">=" if b > a else "<="
             for share in (0.25, 0.5, 0.75):
                 goal = a + (b - a) * share
-                out.append((lever, (key, op, round(goal, 2) if key != "runway_months" else float(round(goal)))))
+                # Rounded towards the reachable side, so a lever with a small reach still has a reachable target.
+                step = 1.0 if key == "runway_months" else 0.01
+                goal = (math.floor if op == ">=" else math.ceil)(goal / step) * step
+                out.append((lever, (key, op, round(goal, 2))))
     return out
 
 
@@ -359,8 +379,9 @@ def test_goal_seek_quotes_the_value_its_button_applies():
     message = at.success[0].value.replace("\\", "")
     button = at.button(key="solve_apply").label
     applied = re.search(r"= (\d+%)", button).group(1)
-    assert f"of {applied} or more reaches a runway of at least 28 months" in message, (message, button)
-    assert not [s for s in at.select_slider if s.key == "solve_year"]  # a runway is not read in a year
+    # A China preset's default question: how much smuggling brings the capability gap under 1.7 years in 2027?
+    assert f"of {applied} or more reaches capability gap [years] at most 1.7 in 2027" in message, (message, button)
+    assert [s for s in at.select_slider if s.key == "solve_year"]  # a gap is read in a year
 
 
 def test_a_phone_shows_narrow_tables_whole_with_user_text_escaped():

@@ -73,13 +73,11 @@ def test_first_screen_tells_the_story(server, browser, kind):
     page.wait_for_load_state("networkidle")
     height = WIDTHS[kind]["viewport"]["height"]
     claim = page.get_by_text("continue enhancing ERNIE", exact=False).first
-    months = lib.run(lib.load_scenario("baidu-2023")).summary["runway_months"]
+    months = lib.run(lib.load_scenario("baidu-2023")).summary["runway_reserve_only_months"]
     answer = page.get_by_text(f"feasible for {months} months", exact=False).first
-    metric = page.get_by_test_id("stMetricValue").last
     chart = page.locator(".js-plotly-plot").first
-    # The claim and the verdict on one screen; on a desktop the four headline figures too (a phone shows the
-    # chart first and the figures under it).
-    for element in (claim, answer) + ((metric,) if kind == "desktop" else ()):
+    # The claim and the verdict on one screen, then the chart (the figures, which the verdict states, follow it).
+    for element in (claim, answer):
         assert element.is_visible(), kind
         assert box(element)["y"] + box(element)["height"] <= height, (kind, box(element))
     assert box(chart)["y"] < height * 0.8, box(chart)  # the headline chart opens the page, above the fold
@@ -132,7 +130,7 @@ def test_keyboard_slider_updates_url_and_charts_and_reload_restores(server, page
                            ".map(e => e.innerText).join() !== b.join()", arg=before_metrics, timeout=20_000)
     after = settled_metrics(page)
     url = page.url
-    assert "v=2.0" in url and "preset=baidu-2023" in url
+    assert "v=3.0" in url and "preset=baidu-2023" in url
     page.goto(url)
     charts_drawn(page, 1)
     page.wait_for_function("(m) => Array.from(document.querySelectorAll('[data-testid=stMetricValue]'))"
@@ -175,7 +173,7 @@ def test_brief_downloads_with_the_headline_figures(server, page, tmp_path):
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
         s = lib.run(lib.load_scenario("baidu-2023")).summary
         assert f"{s['runway_months']} months" in text and f"{s['frontier_gap_years_reading']:.1f} years" in text
-        assert "Model version 2.0" in text and "preset=baidu-2023" in text
+        assert "Model version 3.0" in text and "preset=baidu-2023" in text
         # The link is the page's own address (read while the page was drawn), without the Share view.
         assert server.split("//")[1] in text and "view=" not in text
     assert page.errors == []

@@ -61,6 +61,10 @@ EXPECTED = {
     "Ascend 910B": (N, C, C, C, C), "Ascend 910C": (N, C, C, C, C), "Ascend 950PR": (C, C, C, C, C),
     "Kunlun 1": (N, U, U, U, U), "Kunlun II": (N, U, U, U, U), "Kunlun P800": (U, U, U, U, U),
     "MLU370-X8": (N, U, U, U, U), "MLU590": (U, C, C, C, C), "BR100": (C, C, C, C, C), "MTT S4000": (N, U, U, U, U),
+    # Blackwell for China: the B30A's TPP (~26k, FP4 half a B300's [K54]) is above the Jan 2026 line of 21,000.
+    "B300": (C, C, C, C, C), "B30A": (C, C, C, C, C), "Rubin": (C, C, C, C, C),
+    "Ascend 950DT": (C, C, C, C, C), "Ascend 960": (C, C, C, C, C), "Ascend 970": (C, C, C, C, C),
+    "Other domestic": (U, U, U, U, U),
 }
 VINTAGES = ("oct-2022", "oct-2023", "dec-2024", "apr-2025", "jan-2026")
 
@@ -207,3 +211,15 @@ def test_is_informed_overrides_gray_zone():
     rule = custom_rule("apr-2025", 3_125, 5.92)
     assert lib.classify(lib.get_chip("H20"), rule).status == C
     assert lib.classify(lib.get_chip("H20"), custom_rule("oct-2023", 3_125, 5.92)).status == G
+
+
+def test_a_chip_rated_in_fp8_counts_on_the_same_basis_as_fp16():
+    # Training counts dense 8-bit-equivalent operations (FP16 counts 2, FP8 1), Epoch's H100e basis [K102]; FP4 is
+    # left out. So the 950PR (1 PF FP8, one die) trains at 8,000 bit-weighted TOPS, ~0.6 of the two-die 910C's
+    # 12,800: the difference is the dies, not the format. The 960 (2 PF FP8) passes the 910C [K41].
+    tpp = lambda n: lib.get_chip(n).training_tpp  # noqa: E731
+    assert tpp("Ascend 950PR") == 8_000 and tpp("Ascend 910C") == 12_800 and tpp("Ascend 960") > tpp("Ascend 910C")
+    assert tpp("H100") == 15_832 and tpp("B300") == 36_000   # FP4 (B300: 13 PF dense) is not a training format
+    assert lib.get_chip("B300").tpp == 52_000                # but the rule's TPP takes it
+    per_die = lambda n: tpp(n) / lib.get_chip(n).dies_per_package  # noqa: E731
+    assert per_die("Ascend 950PR") > per_die("Ascend 910C")

@@ -109,19 +109,68 @@ def test_h200_is_available_only_where_a_rule_allows_it(china):
 
 
 def test_licensed_cap_binds_and_scales_with_national_share(china):
-    open_ = lib.run(china.with_fields(allowed_chips=[]).with_levers(approval_share=1.0, licensed_cap_chips=5_000_000))
-    capped = lib.run(china.with_levers(approval_share=1.0, licensed_cap_chips=100_000))
+    gates = dict(h200_approval_share=1.0, china_accepts_hopper=1.0)  # both gates open: the US cap is what binds
+    open_ = lib.run(china.with_fields(allowed_chips=[]).with_levers(licensed_cap_chips=5_000_000, **gates))
+    capped = lib.run(china.with_levers(licensed_cap_chips=100_000, **gates))
     c = capped.capability
-    per_year = c[c.month.dt.year == 2027]["arrivals_licensed"].sum()
-    assert per_year == pytest.approx(100_000, rel=1e-6)
+    per_month = c[c.month.dt.strftime("%Y-%m") == "2026-02"]["arrivals_licensed"].sum()
+    assert per_month == pytest.approx(100_000 / 12, rel=1e-6)  # before NVIDIA's Mar 2026 Hopper halt [K18]
     assert open_.summary["arrivals_licensed_total"] > capped.summary["arrivals_licensed_total"]
 
 
 def test_remote_access_trains_but_is_not_owned(baseline):
+    # Scattered rentals add compute (H100e-years) but neither owned chips nor one run; a rented cluster is one run.
     base = lib.run(baseline.with_levers(remote_access=0))
     rented = lib.run(baseline.with_levers(remote_access=100_000))
     assert rented.summary["h100e_end"] == base.summary["h100e_end"]               # not in the owned fleet
     assert rented.summary["stock_units_end"] == base.summary["stock_units_end"]   # nor in the stock
-    assert rented.summary["largest_run_flop_end"] > base.summary["largest_run_flop_end"]
+    assert rented.summary["largest_run_flop_end"] == base.summary["largest_run_flop_end"]
+    assert rented.summary["h100e_years_total"] > base.summary["h100e_years_total"]
     assert rented.summary["remote_access_h100e_end"] > 0 == base.summary["remote_access_h100e_end"]
-    assert rented.summary["runway_months"] >= base.summary["runway_months"]
+    cluster = lib.run(baseline.with_levers(rented_cluster_h100e=50_000))
+    assert cluster.summary["largest_run_flop_end"] == pytest.approx(
+        base.summary["largest_run_flop_end"] + lib.capability.largest_run_flop(50_000, 0.4, 90))
+    assert cluster.summary["runway_months"] >= base.summary["runway_months"]
+
+
+def test_china_gate_refuses_what_the_us_allows(china):
+    # Approval is not delivery: with the US licence granted and Beijing's customs block, no H200 or H100 arrives
+    # in 2026 [K113][K18]; opening China's gate lets them in.
+    both = dict(h200_approval_share=1.0, approval_share=1.0)
+    m = lib.run(china.with_levers(china_accepts_hopper=0.0, **both)).monthly
+    assert m[m.chip.isin(["H100", "H200"])]["arrivals_licensed"].sum() == 0
+    m = lib.run(china.with_levers(china_accepts_hopper=1.0, **both)).monthly
+    assert m[m.chip.isin(["H100", "H200"])]["arrivals_licensed"].sum() > 0
+
+
+def test_walk_china_refusal_turns_to_the_next_family():
+    # Beijing refuses the best free chip (family 'a'); buyers turn to the next free chip of another family.
+    lic, smug, spent = imp.walk([FREE, FREE], [0, 1], np.array([10.0, 20.0]), 100.0, 0.0, 0.0,
+                                acceptance=np.array([[0.0, 1.0]]), families=["a", "b"])
+    assert lic[0] == pytest.approx([0, 5]) and spent[0] == pytest.approx(100)
+    # A spec-identical SKU of the same family draws no second acceptance.
+    lic, _, spent = imp.walk([FREE, FREE], [0, 1], np.array([10.0, 10.0]), 100.0, 0.0, 0.0,
+                             acceptance=np.array([[0.5, 0.5]]), families=["a", "a"])
+    assert lic[0] == pytest.approx([5, 0]) and spent[0] == pytest.approx(50)
+
+
+def test_a_fee_raises_the_price_china_pays():
+    # 25% fee, passed on in full (Assumption): the same budget buys 1/1.25 as many chips [K14].
+    lic, _, spent = imp.walk([FREE], [0], np.array([10.0]), 100.0, 0.0, 0.0, fee=np.array([[0.25]]))
+    assert lic[0][0] == pytest.approx(8.0) and spent[0] == pytest.approx(100)
+    china = lib.load_scenario("china-2026-h200-allowed")
+    cheap = lib.run(china.with_levers(h200_fee=0.0)).summary["arrivals_licensed_total"]
+    dear = lib.run(china.with_levers(h200_fee=0.25)).summary["arrivals_licensed_total"]
+    assert dear == pytest.approx(cheap / 1.25, rel=0.02)
+
+
+def test_no_licence_past_end_of_sale():
+    # The H20's licences of Aug 2025 reach the model [K12]; past its end of sale no approval share licenses it.
+    china = lib.load_scenario("china-2023").with_levers(h20_approval_share=1.0, china_accepts_h20=1.0)
+    m = lib.run(china).monthly
+    h20 = m[m.chip == "H20"].set_index(m[m.chip == "H20"]["month"].dt.strftime("%Y-%m"))["arrivals_licensed"]
+    assert h20["2025-05":"2025-07"].sum() == 0 and h20["2025-08":"2025-12"].sum() > 0
+    assert h20["2026-01":].sum() == 0
+    end = lib.events.first_month("end_of_sale", "H20")
+    assert imp.access_class(lib.get_chip("H20"), "controlled", end) == NONE
+    assert imp.access_class(lib.get_chip("H20"), "case-by-case", end) == NONE

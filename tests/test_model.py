@@ -43,19 +43,65 @@ def test_gap_and_runway_known_answers():
     assert cap.runway_months(np.array([1, 1]), np.array([5, 5])) == 2
 
 
-def test_frontier_follows_the_trend_until_the_ceiling():
-    # GPT-4's 2.1e25 in Mar 2023 at 4.5×/yr reaches Epoch's 2e29 feasibility ceiling [K73] after log(9524)/log(4.5) years.
+def test_frontier_follows_the_trend_and_bends_towards_the_ceiling():
+    # GPT-4's 2.1e25 in Mar 2023 at 4.5×/yr [K56][K72] reaches Epoch's 2e29 feasibility ceiling [K73] after ~6.1 years
+    # on the trend; the frontier bends below both and never passes the ceiling.
     years = np.log(2e29 / 2.1e25) / np.log(4.5)
     assert 6.0 < years < 6.2
-    months = np.array([0, 12, int(years * 12) + 1, 120])
+    months = np.arange(0, 121)
+    trend = cap.frontier_trend_flop(2.1e25, 4.5, months)
     f = cap.frontier_flop(2.1e25, 4.5, 2e29, months)
-    assert f[1] == pytest.approx(2.1e25 * 4.5) and f[2] == 2e29 and f[3] == 2e29
+    assert (f <= np.minimum(trend, 2e29)).all() and (np.diff(f) > 0).all()
+    assert f[12] == pytest.approx(2.1e25 * 4.5, rel=1e-4)            # a year in: still the trend
+    at_ceiling = int(years * 12)
+    assert f[at_ceiling] == pytest.approx(2e29 / np.sqrt(2), rel=0.05)   # half the growth where the trend meets it
+    assert 1.8e29 < f[120] < 2e29                                   # 2033: close to the ceiling, below it
 
 
-def test_gap_keeps_growing_under_a_flat_frontier():
-    # Once the frontier is flat, the gap is still the time since the frontier reached the actor's run.
-    gap = cap.frontier_gap_years(1e26, 2e29, 2.1e25, 4.5, np.array([90, 102]))
-    assert gap[1] - gap[0] == pytest.approx(1.0)
+def test_compute_gap_is_years_of_trend_growth():
+    # 100× behind at 10×/yr is 2 years; at or above the frontier, 0; a run too small counts as the floor.
+    assert cap.compute_gap_years(1e24, 1e26, 10.0) == pytest.approx(2.0)
+    assert cap.compute_gap_years(1e27, 1e26, 10.0) == 0.0
+    assert cap.compute_gap_years(0.0, 1e26, 10.0) == pytest.approx(np.log(1e26 / cap.RUN_FLOOR_FLOP) / np.log(10))
+    # Epoch's Jan 2025 ratio, half the frontier's compute [K72], is log 2 / log 4.5 ≈ 0.46 years at 4.5×/yr.
+    assert cap.compute_gap_years(1e25, 2e25, 4.5) == pytest.approx(np.log(2) / np.log(4.5))
+
+
+def test_gap_under_a_flat_frontier_reads_the_ratio():
+    # Once the frontier is flat, a fixed run stays the same number of trend-years behind, and a growing run closes
+    # in: the gap is the frontier's lead in years of its trend growth, not the time since it passed the run.
+    frontier = np.array([2e29, 2e29, 2e29])
+    assert np.ptp(cap.compute_gap_years(np.array([1e26] * 3), frontier, 4.5)) == 0
+    closing = cap.compute_gap_years(np.array([1e26, 4.5e26, 4.5**2 * 1e26]), frontier, 4.5)
+    assert np.diff(closing) == pytest.approx([-1.0, -1.0])
+
+
+def test_capability_gap_known_answers():
+    # Algorithmic efficiency doubling every 12 months adds log 2 a year to the frontier's effective growth. With
+    # growth 2×/yr in compute, 4× behind in compute (2 years) and no lag: (log 4 + 0) ÷ (log 2 + log 2) = 1 year.
+    assert cap.capability_gap_years(1e24, 4e24, 2.0, 12.0, 0.0) == pytest.approx(1.0)
+    # A lag of 12 months adds log 2 to the numerator: (log 4 + log 2) ÷ log 4 = 1.5 years.
+    assert cap.capability_gap_years(1e24, 4e24, 2.0, 12.0, 12.0) == pytest.approx(1.5)
+    # It equals the compute gap when the lag equals the compute gap (2 years = 24 months).
+    assert cap.capability_gap_years(1e24, 4e24, 2.0, 12.0, 24.0) == pytest.approx(cap.compute_gap_years(1e24, 4e24, 2.0))
+    assert cap.algorithmic_growth_per_year(8.0) == pytest.approx(2 ** 1.5)   # [K103]: 8-month halving ≈ 2.83×/yr
+
+
+def test_clusters_known_answers():
+    from lib import clusters
+    # 1M H100e, half for training, a quarter of that at the leading lab, 30% of it in one cluster: 37.5k H100e;
+    # a 100k rented cluster adds whole.
+    assert clusters.owned_cluster_h100e(1e6, 0.5, 0.25, 0.3) == pytest.approx(37_500)
+    assert clusters.largest_cluster_h100e(1e6, 0.5, 0.25, 0.3, 100_000) == pytest.approx(137_500)
+
+
+def test_world_known_answers():
+    from lib import world
+    # 15M H100e in Jan 2026 [K51] at 2.25×/yr [K70]: 33.75M a year later; 75% of what is not exported to China.
+    assert world.world_stock_h100e(12, 2.25) == pytest.approx(33.75e6)
+    assert world.us_stock_h100e(10e6, 0.75, 1e6, 1.0) == pytest.approx(6.75e6)
+    assert world.us_stock_h100e(10e6, 0.75, 1e6, 0.0) == pytest.approx(7.5e6)
+    assert world.ratio(30.0, 0.0) == 30.0 and world.ratio(30.0, 10.0) == 3.0
 
 
 def test_largest_run_reproduces_gpt4():
@@ -113,20 +159,37 @@ def test_zero_supply_zero_leakage_stock_only_falls(baseline):
 
 
 def test_threshold_zero_means_only_leakage(baseline):
-    # Under a vintage without case-by-case review, nothing arrives licitly whatever the approval share.
-    r = lib.run(baseline.with_fields(rule_vintage="oct-2023").with_levers(tpp_threshold=0, approval_share=1.0))
+    # Under a vintage without case-by-case review, nothing arrives licitly whatever the approval share, but for the
+    # H20 licences of Aug 2025, a dated event of their own (their approval lever closes them) [K12].
+    r = lib.run(baseline.with_fields(rule_vintage="oct-2023").with_levers(tpp_threshold=0, approval_share=1.0,
+                                                                         h20_approval_share=0.0))
     assert r.monthly["arrivals_licensed"].sum() == 0
     # On the real timeline, Jan 2026 makes chips sold in the US licensable: only approvals or leakage bring them.
-    r = lib.run(baseline.with_levers(tpp_threshold=0, approval_share=0.0))
+    none = dict(approval_share=0.0, h200_approval_share=0.0, h20_approval_share=0.0)
+    r = lib.run(baseline.with_levers(tpp_threshold=0, **none))
     assert r.monthly["arrivals_licensed"].sum() == 0
     assert r.monthly["arrivals_smuggled"].sum() > 0
-    r = lib.run(baseline.with_levers(tpp_threshold=0, leakage=0, approval_share=0.0))
+    r = lib.run(baseline.with_levers(tpp_threshold=0, leakage=0, **none))
     assert r.summary["arrivals_foreign_total"] == 0
 
 
-def test_baidu_runway_within_ceo_statement(baseline):
-    # Robin Li: the reserve keeps ERNIE improving "for the next one or two years" [K68][K69]
-    assert 12 <= lib.run(baseline).summary["runway_months"] <= 24
+def test_baidu_planned_run_is_ernie_as_measured(baseline):
+    # The planned run follows ERNIE's estimated compute: ERNIE-4.5-300B ~2.82e24 FLOP in Jun 2025 (Epoch, speculative)
+    # [K105], growing at Epoch's ~3×/yr for Chinese models [K72]. The runway is whatever this sourced model gives.
+    cap_ = lib.run(baseline).capability.set_index(lib.run(baseline).capability["month"].dt.strftime("%Y-%m"))
+    assert cap_.loc["2025-06", "planned_run_flop"] == pytest.approx(2.82e24, rel=0.1)
+    assert baseline.lever("demand_growth") == 3.0
+
+
+@pytest.mark.parametrize("preset", sorted(lib.list_presets()))
+def test_the_reserve_alone_never_lasts_longer_than_with_new_supply(preset):
+    s = lib.run(lib.load_scenario(preset)).summary
+    assert s["runway_reserve_only_months"] <= s["runway_months"]
+    # The reserve alone: the chips held at the start and on order, nothing new through any channel, no rented compute.
+    none = dict(import_budget=0, leakage=0, domestic_supply=0, remote_access=0, rented_cluster_h100e=0,
+                other_vendors_share=0)
+    bare = lib.run(lib.load_scenario(preset).with_levers(**none)).summary
+    assert bare["runway_months"] == s["runway_reserve_only_months"]
 
 
 def test_policy_presets_move_baidu_through_the_mechanisms(baseline):
@@ -251,21 +314,41 @@ def test_verdict_sets_the_runway_against_the_claim():
                         ([1, months - 1], "beyond")):
         sentence = runway_sentence(lib.run(base.with_fields(claim_runway_months=claim, claim_runway_by="")))
         assert f"{word} the claimed {claim[0]}–{claim[1]}" in sentence, sentence
-    lead, rest = verdict(lib.run(base), {"runway_months": {"p10": 11, "p90": 31},
-                                         "frontier_gap_years_reading": {"p10": 3.3, "p90": 3.9}})
-    assert lead.startswith(f"Baidu's chips keep its planned training run feasible for {months} months from Nov 2023")
-    assert "(p10–p90 11–31)" in lead and "by Dec 2027 (p10–p90 3.3–3.9)." in rest
+    result = lib.run(base)
+    s = result.summary
+    reserve = s["runway_reserve_only_months"]
+    lead, rest = verdict(result, {"runway_months": {"p10": months - 5, "p90": months + 5},
+                                  "frontier_gap_years_reading": {"p10": 3.3, "p90": 4.9}})
+    # The reserve alone (what Robin Li spoke of) first, then with new supply; both judged against the claim.
+    assert lead.startswith(f"Baidu's reserve alone (held or on order in Nov 2023) keeps its planned training run "
+                           f"feasible for {reserve} months")
+    end = lib.format.month_name(s["runway_end_month"])
+    assert f"With new supply (" in lead and f"{months} months, until {end} (p10–p90 {months - 5}–{months + 5})" in lead
+    assert "This rests on Epoch's speculative ERNIE 4.5 estimate" in lead
+    ratio = round(s["frontier_ratio_reading"])
+    assert f"Dec 2027 is {ratio:,}× smaller than the frontier's: {s['frontier_gap_years_reading']:.1f} years behind in " \
+           "compute (p10–p90 3.3–4.9)" in rest
     # The claim's second half: inference, with its own range.
-    inference = lib.run(base).summary["inference_runway_months"]
-    _, rest = verdict(lib.run(base), {"inference_runway_months": {"p10": 38, "p90": 56}})
+    inference = s["inference_runway_months"]
+    _, rest = verdict(result, {"inference_runway_months": {"p10": 38, "p90": 56}})
     assert rest.endswith(f"Its inference fleet serves the projected demand for {inference} months (p10–p90 38–56).")
     # A value outside its own range says so; a runway past the horizon is not given a spread as if exact.
-    lead, rest = verdict(lib.run(base), {"runway_months": {"p10": months + 1, "p90": months + 5}})
-    assert "the value lies outside it" in lead
+    assert "the value lies outside it" in runway_sentence(result, {"p10": months + 1, "p90": months + 5})
     forever = lib.run(base.with_levers(demand_growth=1.0))
     assert forever.summary["runway_beyond_horizon"]
-    lead, _ = verdict(forever, {"runway_months": {"p10": 86, "p90": 86}})
-    assert "past Dec 2030, the end of the projection (in at least 90% of draws)" in lead and "p10–p90" not in lead
+    sentence = runway_sentence(forever, {"p10": 86, "p90": 86})
+    assert "past Dec 2030, the end of the projection (in at least 90% of draws)" in sentence and "p10–p90" not in sentence
+
+
+def test_the_gap_sentence_states_both_gaps():
+    from lib.explain import gap_sentence
+    result = lib.run(lib.load_scenario("china-2026"))
+    s = result.summary
+    text = gap_sentence(result)
+    assert text.startswith(f"China's largest feasible training run in Dec 2027 is {round(s['frontier_ratio_reading']):,}× "
+                           f"smaller than the frontier's: {s['frontier_gap_years_reading']:.1f} years behind in compute")
+    months = s["capability_gap_years_reading"] * 12
+    assert (f"about {months:.0f} months in capability" if months < 24 else f"{months / 12:.1f} years in capability") in text
 
 
 def test_a_lever_that_moves_only_inference_says_what_it_moved():
@@ -286,7 +369,7 @@ def test_channel_additions_add_up_to_the_arrivals_of_the_year():
     cap = result.capability[result.capability["month"].dt.year == 2027]
     assert sum(added.values()) == pytest.approx(sum(cap[c].sum() for c in CHANNEL_COLUMNS.values()))
     assert list(added.values()) == sorted(added.values(), reverse=True)
-    assert set(added) == {"domestic", "smuggled", "legal exports", "rented abroad"}  # nothing ordered in 2027
+    assert set(added) == {"domestic", "smuggled", "rented abroad"}  # nothing ordered, nothing legal past China's gate
 
 
 def test_hindcast_verdict_counts_and_names_the_misses():
@@ -311,7 +394,8 @@ def test_binding_sentences_name_what_holds_each_chip_and_what_limits_output():
     assert "H20 exportable from Feb 2024, not obtainable from Apr 2025" in later  # the H20's window and its halt
     assert "H100 licensed at the approval share from Jan 2026" in later          # the Jan 2026 case-by-case window
     assert domestic == "China's domestic output is bound by logic (SMIC wafers) in 2023–24; HBM in 2025–30."
-    assert capped.startswith("Baidu gets less domestic supply than it asks for in 2025–30")
+    assert capped.startswith("Baidu gets less domestic supply than it asks for in ")
+    assert "capped by its share of national output (10%)" in capped
     # A scenario that allows the H200 says so; the years before its start are not described.
     sentences = binding_sentences(lib.run(lib.load_scenario("china-2026-h200-allowed")))
     assert "H200: allowed by the scenario" in sentences[0] and "2023" not in " ".join(sentences[1:])
@@ -322,12 +406,19 @@ def test_a_missed_starting_stock_estimate_is_rerun_and_said():
     from lib.explain import stock_alternatives
     base = lib.load_scenario("baidu-2023")
     result = lib.run(base)
-    (sentence,) = stock_alternatives(result, hindcast(result))  # Omdia's ~30k H100/H800, which the stock lacks
+    sentences = stock_alternatives(result, hindcast(result))  # Omdia's ~30k H100/H800, the 30k-P800 cluster
+    omdia = next(text for text in sentences if "Omdia" in text)
     stock = dict(base.initial_stock)
     stock["H100"] = stock.get("H100", 0) + 30_000
     other = lib.run(base.with_fields(initial_stock=stock)).summary
-    assert other["runway_months"] > result.summary["runway_months"]
-    assert f"the runway would be {other['runway_months']} months instead of {result.summary['runway_months']}" in sentence
+    s = result.summary
+    if other["runway_months"] == s["runway_months"] and round(other["frontier_gap_years_reading"], 1) == \
+            round(s["frontier_gap_years_reading"], 1):
+        assert "would not change" in omdia
+    elif other["runway_months"] == s["runway_months"]:  # never "55 months instead of 55"
+        assert f"the runway would stay {s['runway_months']} months" in omdia and "instead of" in omdia
+    else:
+        assert f"the runway would be {other['runway_months']} months instead of {s['runway_months']}" in omdia
     # A scenario whose stock matches its estimates, or has none, says nothing.
     china = lib.run(lib.load_scenario("china-2026"))
     assert stock_alternatives(china, hindcast(china)) == []
@@ -336,22 +427,24 @@ def test_a_missed_starting_stock_estimate_is_rerun_and_said():
 def test_a_tornado_row_with_no_bar_says_why():
     from lib.explain import why_no_effect
     base = lib.load_scenario("baidu-2023")
-    end = lib.format.month_name(lib.run(base).summary["runway_end_month"])
-    # The Jan 2026 window frees chips only after Baidu's runway has ended.
-    assert why_no_effect(base, "case_by_case_tpp_below", 0, 50_000) == \
-        f"it first changes the fleet in Jan 2026, after this figure is read ({end})."
+    # SMIC's wafer growth acts after the sourced path ends (mid-2027), after China 2026's runway is read.
+    china = lib.load_scenario("china-2026")
+    end = lib.format.month_name(lib.run(china).summary["runway_end_month"])
+    assert why_no_effect(china, "logic_wafer_growth", 1.0, 2.0) == \
+        f"it first changes the fleet in Jul 2027, after this figure is read ({end})."
     # A line no chip on the list crosses: the mechanism, by name.
     assert why_no_effect(base, "informed_interconnect_gbps", 100, 2_000).startswith(
         "no chip on the list changes status or access in any month")
 
 
 def test_a_runway_that_moves_against_the_total_is_explained():
+    from dataclasses import replace
     from lib.explain import opposite_moves
     base = lib.load_scenario("baidu-2023")
     before = lib.run(base)
-    after = lib.run(base.with_fields(hbm_control_from="never"))  # no control: no front-running surge in Dec 2024
-    a, b = before.summary, after.summary
-    assert b["runway_months"] < a["runway_months"] and b["h100e_years_total"] > a["h100e_years_total"]
+    # A runway 3 months shorter while H100e-years rise 10% reads as a contradiction; the note says where it is read.
+    after = replace(before, summary={**before.summary, "runway_months": before.summary["runway_months"] - 3,
+                                     "h100e_years_total": before.summary["h100e_years_total"] * 1.1})
     (note,) = opposite_moves(before, after)
-    assert note.startswith(f"The runway moves −{a['runway_months'] - b['runway_months']} month") and "surge" in note
+    assert note.startswith("The runway moves −3 months while H100e-years over the horizon rise 10%")
     assert opposite_moves(before, lib.run(base.with_levers(leakage=0.2))) == []  # both rise: nothing to explain

@@ -18,7 +18,7 @@ def test_presets_present():
 def test_preset_is_documented(preset):
     path = lib.list_presets()[preset]
     raw = parse_scenario_text(path.read_bytes())
-    assert raw["schema_version"] == 2 and raw["model_version"] == "2.0" and raw["name"] and raw["description"]
+    assert raw["schema_version"] == 2 and raw["model_version"] == "3.0" and raw["name"] and raw["description"]
     scenario = load_scenario(preset)
     assert scenario.claim and scenario.claim_source and scenario.reference in lib.list_presets()
     comments = source_comments(path)

@@ -106,3 +106,62 @@ def test_user_text_never_becomes_a_link():
     plain = shown.replace("\\", "")
     assert "://" not in plain and "www." not in plain.lower() and "@evil" not in plain  # GFM autolinks need these
     assert plain.replace("\u2060", "") == "Log in at http://evil.example/x, HTTPS://EVIL.EXAMPLE, www.evil.example or help@evil.example"
+
+
+def test_every_decoded_structure_from_a_link_or_a_file_is_type_checked_first():
+    """Types before values: JSON and TOML from outside are decoded in few places, each followed by the one type gate
+    (``lib.gate.check_types``). A new place that decodes must be added here, with its gate."""
+    import ast
+
+    decoders = {"loads", "unpack"}
+    found = set()
+    for path in SOURCES:
+        tree = ast.parse(code(path))
+        for function in [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)]:
+            for call in [n for n in ast.walk(function) if isinstance(n, ast.Call)]:
+                name = getattr(call.func, "attr", None) or getattr(call.func, "id", None)
+                if name in decoders:
+                    found.add((path.relative_to(ROOT).as_posix(), function.name, name))
+    assert found == {
+        ("lib/scenario.py", "parse_scenario_text", "loads"),  # files, uploads, custom=: load_scenario checks types
+        ("lib/evidence.py", "meta", "loads"),                 # data/evidence-meta.toml, the project's own file
+        ("lib/link.py", "unpack", "loads"),                   # every link payload: the callers below
+        ("lib/link.py", "decode_custom", "unpack"),           # → parse_scenario_text → load_scenario
+        ("lib/link.py", "parse_params", "unpack"),            # pins → pin_state_from
+        ("lib/link.py", "decode_pin", "unpack"),              # → pin_state_from
+        ("lib/link.py", "link_pins", "unpack"),               # the session's own pins; reads one text field, typed
+    }, found
+    scenario, link = code(ROOT / "lib" / "scenario.py"), code(ROOT / "lib" / "link.py")
+    assert re.search(r"def load_scenario\(.*?\n    check_types\(raw, SCENARIO_TYPES, \"\"\)\n    raw, notices = migrate",
+                     scenario, re.S)
+    assert re.search(r"def pin_state_from\(.*?\"\"\"\n    try:\n        check_types\(data, PIN_TYPES, \"\"\)", link, re.S)
+    assert re.search(r"custom = data\.get\(\"custom\"\)\n        if not isinstance\(custom, str\)", link)
+
+
+def test_any_value_under_any_scenario_key_is_one_message_never_a_crash():
+    """Files, uploads and custom= share the scenario loader: whatever types a file holds, a ScenarioError or a
+    scenario, never another exception (the type gate runs before any value is read)."""
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    import lib
+    from lib.scenario import TOP_LEVEL_KEYS, load_scenario, parse_scenario_text
+
+    leaf = (st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.floats(allow_nan=False) | st.text(max_size=6)
+            | st.sampled_from(["2024-01", "A800", "H20", "Ascend 910B", "K1", "leakage", "never", "timeline"]))
+    value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["A800", "from", "shares", "month", "chip", "units", "leakage", "x"]), inner, max_size=3),
+        max_leaves=8)
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.sampled_from((*TOP_LEVEL_KEYS, "domestic_flagship")), value, st.booleans())
+    def check(key, item, schema_1):
+        data = {"name": "x", key: item, **({"schema_version": 1} if schema_1 else {})}
+        try:
+            load_scenario(parse_scenario_text(json.dumps(data)))
+        except lib.ScenarioError as exc:
+            assert "\n" not in str(exc) and len(str(exc)) < 1_200
+
+    check()

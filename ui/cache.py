@@ -95,12 +95,15 @@ def headline_figure(key: tuple, fan_samples: int, show_evidence: bool, height: i
     points = lib.evidence.chart_points(r, ("frontier_flop",)) if show_evidence else None
     claim = r.scenario.claim_runway_months
     return charts.runs_figure(r.capability, r.summary, ref.capability, fans, points, lib.sources.load_sources(),
-                              height=height, claim_window=(r.scenario.start, *claim) if claim else None)
+                              height=height, claim_window=(r.scenario.start, *claim) if claim else None,
+                              events=lib.events.chart_marks(r.scenario.start, r.scenario.horizon))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def status_table(key: tuple, month: str | None = None):
-    return lib.status_table(scenario_for(key), month)
+def status_table(key: tuple, month: str | None = None, rule_name: str | None = None):
+    """The catalog under the scenario's rule, or under a named vintage (``rule_name``; "custom" is the scenario's)."""
+    rule = None if rule_name in (None, "custom") else lib.get_rule(rule_name)
+    return lib.status_table(scenario_for(key), month, rule)
 
 
 @st.cache_resource(show_spinner=False)
@@ -141,3 +144,15 @@ def goal_seek(key: tuple, lever: str, target: tuple, year: int):
     answer = solve(scenario, lever, target, year=year)
     value = applicable_value(scenario, answer, target, year) if answer["achievable"] else None
     return answer, value
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def analysis_sentence(key: tuple) -> str:
+    """For a reproduction preset: the analysis' claim and the model's figures under its assumptions ('' otherwise).
+    Cached: the IFP sentence runs the scenario with and without the B30A switch."""
+    import lib.reproduce
+
+    scenario = scenario_for(key)
+    if not scenario.preset or lib.reproduce.analysis_for(scenario.preset) is None:
+        return ""
+    return lib.reproduce.story_sentence(scenario.preset, result(key))

@@ -16,7 +16,7 @@ import streamlit as st
 import lib
 from lib import link
 from lib.format import compact, number
-from lib.levers import LEVERS, Lever
+from lib.levers import LEVERS, RULES_GROUP, Lever
 from lib.scenario import NEVER, RULE_VINTAGE_CHOICES, baseline_path, source_comments
 
 from . import cache
@@ -71,6 +71,10 @@ def lever_widget(lever: Lever, container, sources: dict, disabled: bool = False)
                              f"This preset's value: {_UNIT_TAG.sub('', sources.get(lever.name, 'see the baseline file'))}")
     label = f"{lever.label} [{lever.unit}]"
     value = st.session_state[lever.name]
+    if lever.unit == "switch 0/1":  # a yes/no decision: two choices, not a slider
+        container.radio(lever.label, [0, 1], key=lever.name, help=help_text, horizontal=True,
+                        format_func=lambda x: "allowed" if x else "no", disabled=disabled)
+        return
     if lever.log_scale:
         options = sorted(set(cache.log_options()[lever.name]) | {float(value)})
         container.select_slider(label, options=options, key=lever.name, help=help_text, format_func=_format(lever),
@@ -88,17 +92,49 @@ def lever_widget(lever: Lever, container, sources: dict, disabled: bool = False)
     container.caption(md(band_text(lever, float(st.session_state[lever.name]))))
 
 
-def basic_levers(container, preset: str, vintage: str) -> None:
-    """The basic levers, grouped, in a scrolling container beside the headline chart."""
+# Per foreign SKU in question, the US licence beside China's acceptance (the live question is one move away).
+GATE_ROWS = ((("us_allows_h200",), "china_accepts_hopper"), (("us_allows_b30a", "us_allows_b300"), "china_accepts_blackwell"))
+CASE_BY_CASE_LINES = ("case_by_case_tpp_below", "case_by_case_bandwidth_below")
+
+
+def case_by_case_in_force(scenario) -> bool:
+    """The rule the scenario applies at the end of its reading year has the Jan 2026 case-by-case window."""
+    rule = lib.model.rule_for_month(scenario, f"{scenario.reading_year}-12")
+    return bool(rule and rule.case_by_case_tpp_below)
+
+
+def promoted(scenario) -> tuple:
+    """Advanced levers shown with the basic ones for this scenario: the case-by-case lines where they are in force."""
+    return CASE_BY_CASE_LINES if case_by_case_in_force(scenario) else ()
+
+
+def basic_levers(container, preset: str, vintage: str, scenario=None) -> None:
+    """The basic levers beside the headline chart: the US licence and China's gate side by side, then each group,
+    with the rule's lines in the order that acts under the rule in force at the reading year."""
     sources = lever_sources(preset)
+    container.markdown("**US licence · China's gate**")
+    for us_levers, gate_lever in GATE_ROWS:
+        left, right = container.columns(2, gap="small")
+        for name in us_levers:
+            lever_widget(LEVERS[name], left, sources)
+        lever_widget(LEVERS[gate_lever], right, sources)
+    shown = {name for names, gate in GATE_ROWS for name in (*names, gate)}
+    extra = promoted(scenario) if scenario is not None else ()
+    rule_levers = [*extra, *(n for n, lever in LEVERS.items() if lever.group == RULES_GROUP and lever.tier == "basic")]
+    if extra:
+        container.caption("The Jan 2026 case-by-case window is in force: its lines come first.")
     group = None
     for lever in LEVERS.values():
-        if lever.tier != "basic":
+        if lever.tier != "basic" or lever.name in shown or lever.group == RULES_GROUP:
             continue
         if lever.group != group:
             group = lever.group
             container.markdown(f"**{md(group)}**")
-        lever_widget(lever, container, sources, disabled=lever.name == "density_threshold" and vintage == "oct-2022")
+        lever_widget(lever, container, sources)
+    container.markdown(f"**{md(RULES_GROUP)}**")
+    for name in rule_levers:
+        lever_widget(LEVERS[name], container, sources,
+                     disabled=name == "density_threshold" and vintage == "oct-2022")
 
 
 # ---- the sidebar ------------------------------------------------------------------------------
@@ -174,9 +210,10 @@ def sidebar(base: lib.Scenario) -> dict:
                      help="The year the headline reads the frontier gap and the fleet at.")
 
     sources = lever_sources(st.session_state["preset"])
+    beside_chart = promoted(base)
     with sb.expander("Advanced levers"):
         for lever in LEVERS.values():
-            if lever.tier == "advanced":
+            if lever.tier == "advanced" and lever.name not in beside_chart:
                 lever_widget(lever, st, sources,
                              disabled=lever.name == "density_threshold" and st.session_state["rule_vintage"] == "oct-2022")
     with sb.expander("Expert assumptions"):

@@ -16,7 +16,9 @@ import lib
 from lib import link
 from lib.levers import LEVERS
 
-VIEWS = ("Projection", "Channels & domestic", "Uncertainty", "Export rule", "Compare", "Evidence", "Share & brief",
+from .text import md
+
+VIEWS = ("Projection", "Channels & domestic", "Uncertainty", "Export rule", "Compare", "Evidence", "Analyses", "Share & brief",
          "Sources & assumptions", "About")
 SAMPLE_CHOICES = (0, 200, 1_000, 5_000)
 DEFAULT_VIEW = VIEWS[0]
@@ -58,7 +60,9 @@ def read_once(options: dict) -> None:
         return
     st.session_state["_initialised"] = True
     try:
-        state, notices = link.parse_params(query_dict(), views=VIEWS, sample_choices=SAMPLE_CHOICES)
+        params = query_dict()
+        link.check_length(params)
+        state, notices = link.parse_params(params, views=VIEWS, sample_choices=SAMPLE_CHOICES)
     except lib.ScenarioError as exc:  # a link too long to read at all
         state, notices = link.LinkState(), [str(exc)]
     base = link.base_scenario(state.preset, state.custom)
@@ -85,15 +89,30 @@ def current_key() -> tuple:
     return preset, custom, levers, fields
 
 
-def write(key: tuple, view: str, samples: int, pins: list) -> str:
-    """Put the scenario, the view, the sample count and the pins in the address bar; return the query to share.
+def base_url() -> str:
+    """The page's address without its query ('https://host/path'), as a shared link starts."""
+    url = st.context.url or ""
+    return url.split("?")[0].rstrip("/") or "http://localhost:8501"
 
+
+def write(key: tuple, view: str, samples: int, pins: list) -> str:
+    """Put the scenario, the view, the sample count and the pins in the address bar; return the query to share
+    ("" when the scenario cannot travel in a link).
+
+    Both are cut to what a link can carry (``lib.link.fit``): the app never writes a link longer than it reads. What
+    was left out is said in ``st.session_state["link_notice"]``, shown by the Share view with the scenario file.
     The shared query leaves the view out: it is copied from the Share view, and its reader should land on the story.
     """
     preset, custom, levers, fields = key
     state = link.LinkState(preset=preset, custom=custom, levers=levers, fields=fields, view=view, samples=samples,
                            pins=tuple(pins))
-    params = link.to_params(state, default_view=DEFAULT_VIEW, default_samples=0)
+    fitted = link.fit(state, room=len(base_url()) + 2, default_view=DEFAULT_VIEW, default_samples=0)
+    if fitted.notice and fitted.notice != st.session_state.get("link_notice"):
+        st.toast(md(fitted.notice), icon="⚠️")  # said once, whatever the view; the Share view keeps saying it
+    st.session_state["link_notice"] = fitted.notice
+    params = fitted.params
     if query_dict() != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
         st.query_params.from_dict(params)
-    return link.to_query(replace(state, view=DEFAULT_VIEW), default_view=DEFAULT_VIEW, default_samples=0)
+    if not fitted.query:
+        return ""
+    return link.to_query(replace(fitted.state, view=DEFAULT_VIEW), default_view=DEFAULT_VIEW, default_samples=0)

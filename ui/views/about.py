@@ -15,25 +15,32 @@ def render(page: Page) -> None:
 stockpiles and capability in one loop. Model version **{lib.MODEL_VERSION}**.
 
 *How it works.* Monthly. The rule in force decides each foreign chip's status and the prong that decides it;
-vendors' China halts hold while the rule does not free a chip. The import budget goes to the best chip on the list;
-demand a rule blocks is smuggled at the leakage share once, the rest falls to the best licensable chip (approved at
-the approval share, up to the Jan 2026 volume cap) and then to the best free chip. Compute rented abroad counts in the
-largest run but is not owned. China's domestic output is the smaller of what SMIC's wafers and the TSMC die bank
-(logic) and HBM stacks allow; an actor gets the smaller of its demand and its share. Chips retire at the end of
-their useful life and fail meanwhile. Training H100e scale with TPP, interconnect and software efficiency (every
-domestic chip counted from the Ascend 910B); inference H100e with memory bandwidth. The frontier follows Epoch's
-4–5×/yr until the ~2e29 FLOP feasible by 2030; the gap is how long ago the frontier ran the actor's largest run.
+every dated change (rules, vendor halts, licence windows, ends of sale, fees, China's measures) is a row of the
+ledger of events (Export rule view). A chip arrives through two gates: the US side (the rule, the vendor's halt,
+the approval share and fee for its family, or a "US allows" switch) and China's side (the share its gate lets in).
+The import budget goes to the best chip on the list; demand the US blocks is smuggled at the leakage share once,
+demand China refuses turns to another family. China's domestic output is the smaller of what SMIC's wafers and the
+TSMC die bank (logic) and HBM stacks allow, on sourced paths; chips without HBM are outside the HBM bound. The
+largest run is the largest cluster (training share × lab share × cluster share of the owned fleet, plus a rented
+cluster) × peak × MFU × window. Two gaps read the largest run feasible to date against the frontier's (Epoch's
+4–5×/yr, slowing smoothly towards ~2e29 FLOP): the **compute gap** (years of the frontier's growth) and the
+**capability gap** (on effective compute: the frontier's algorithms halve the compute needed every ~8 months and
+China adopts them after a catch-up lag). The US side is one sourced world path (Epoch's ~15M H100e in Jan 2026,
+2.25×/yr) × the US share; exports to China come out of it at the diversion share.
 
-*Simplifications, said plainly.* Prices do not respond to scarcity; there is no second-hand market; an actor's share
-of national output is counted in accelerators, so a GDDR chip (Kunlun) is capped like an HBM chip; the national mix
-covers Huawei, Kunlun and Cambricon, not T-Head and the rest; stockpiles of dies and HBM are drawn at most 1/12 a
-month; SMIC's wafers before Dec 2025 are extrapolated back at the growth lever; the China aggregate is one pool of which
-one run uses a fixed share; an actor takes its share month by month and what it does not take goes to other buyers,
-so more logic or HBM, drawn sooner, can leave it slightly fewer chips later (the Uncertainty view flags this where
-it happens); the gap is the lag of the largest feasible run, not of the best model. An actor's starting stock is
-a scenario input with no lever and no Monte Carlo range (Baidu's is derived, not reported): where an outside estimate
-of it disagrees, the page says what the runway would be with that estimate instead (an uploaded scenario file can
-set it). Results are conditional what-ifs, not forecasts.
+*Changed in model 3.0.* The training share now means the training-vs-inference split (China presets 0.5; was
+0.05, "the share one run uses", now the lab and cluster shares); leakage on the China presets 0.34, from Epoch's
+smuggling estimate; the HBM draw-down 18 months (SemiAnalysis); the planned run's growth 3×/yr (Epoch's Chinese
+rate, was 4) and Baidu's planned run 5e23 FLOP in Nov 2023 (Epoch's ERNIE 4.5 estimate taken back at 3×/yr, was
+5e24); frontier growth at least 2×/yr. Older scenario files load with a note.
+
+*Simplifications, said plainly.* Prices do not respond to scarcity (a fee is passed on in full); there is no
+second-hand market; the "other vendors" row (T-Head, Hygon and the rest) is one sourced path; proxy fabrication is
+not a channel; stockpiles of dies and HBM are drawn over a set number of months; the China aggregate's largest run is
+one lab's cluster, not a national pool; the US side is a path, not a model; an actor takes its share month by month
+and what it does not take goes to other buyers. An actor's starting stock is a scenario input with no lever and no
+Monte Carlo range (Baidu's is derived, not reported): where an outside estimate of it disagrees, the page says what
+the runway would be with that estimate instead. Results are conditional what-ifs, not forecasts.
 
 *How to cite.* Chokepoint, model version {lib.MODEL_VERSION}, with the share link of the scenario you used. The
 command line (`python -m lib`) reproduces every figure byte for byte.

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lib import charts, link
 from lib.compare import OUTPUT_KEYS
-from lib.format import label, number
+from lib.format import month_or_never, vintage_name, label, number
 from lib.levers import LEVERS
 from lib.model import SUMMARY_UNITS
 
@@ -81,8 +81,9 @@ def render(page: Page) -> None:
     rows = {}
     for name, _, result in entries:
         s = result.scenario
-        rows[name] = {"Scenario": s.name, "Rule vintage": s.rule_vintage, "What-if from": s.what_if_from,
-                      "HBM control from": s.hbm_control_from, **{lever.label: number(s.lever(n), lever.unit)
+        rows[name] = {"Scenario": s.name, "Rule vintage": vintage_name(s.rule_vintage),
+                      "What-if from": month_or_never(s.what_if_from),
+                      "HBM control from": month_or_never(s.hbm_control_from), **{lever.label: number(s.lever(n), lever.unit)
                                                                  for n, lever in LEVERS.items()}}
     inputs = pd.DataFrame(rows)
     changed = inputs[inputs.nunique(axis=1) > 1]

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, evidence
-from lib.evidence import meta, world_stock
+from lib.evidence import china_share_epoch_basis, meta
 from lib.format import compact, flop
 from lib.sources import load_sources
 
@@ -83,14 +83,16 @@ def render(page: Page) -> None:
 
     if page.scenario.actor == "China (aggregate)":
         cap = page.result.capability
-        share = np.array([h / world_stock(m) for h, m in zip(cap["h100e_training"], cap["month"])])
+        share = china_share_epoch_basis(cap)
         points = evidence.chart_points(page.result, ("china_share",)) if page.show_evidence else None
-        st.markdown("**China's share of the world's AI compute** (owned training H100e over a world stock of "
-                    "15M H100e in Jan 2026 growing 2.25×/yr)")
-        st.caption(with_sources("The denominator is context, not a model output: Epoch's ~15M H100e shipped worldwide "
-                                "by Jan 2026 [K51], grown at AI 2027's 2.25×/yr [K70]. Epoch's ~5% excludes smuggled "
-                                "chips [K50]; the model's share counts them. Any fall after 2026 comes from that assumed world "
-                                "growth: read it as China's fleet against such a world, not as a forecast of its share."))
+        growth = page.scenario.lever("world_compute_growth")
+        st.markdown("**China's share of the world's AI compute, on Epoch's basis** (owned training H100e less "
+                    f"smuggled and other-vendor chips, over a world stock of 15M H100e in Jan 2026 growing {growth:g}×/yr)")
+        st.caption(with_sources("The denominator is the model's one world path, the same the US:China ratio reads: "
+                                "Epoch's ~15M H100e shipped worldwide by Jan 2026 [K51], grown at the World compute "
+                                "growth lever (AI 2027: 2.25×/yr [K70]). Epoch's ~5% excludes smuggled chips and vendors "
+                                "it has no rows for [K102], and so does this line. Any fall after 2026 comes from the "
+                                "assumed world growth: read it as China's fleet against such a world, not a forecast."))
         show_chart(charts.china_share_figure(cap["month"], share, points, load_sources()), "chart_share")
 
     st.caption("The watchlist of what would settle each key assumption sits beside the assumptions, in the "

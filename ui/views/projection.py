@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import lib
 from lib import charts, evidence
 from lib.format import flop
 from lib.sources import load_sources
@@ -21,19 +22,23 @@ def figures(key: tuple, samples: int, show_evidence: bool):
     sources = load_sources()
     points = (lambda kinds: evidence.chart_points(r, kinds)) if show_evidence else (lambda kinds: None)
     reference_units = ref.capability.set_index("month")["stock_units"]
+    marks = lib.events.chart_marks(r.scenario.start, r.scenario.horizon)
     return (charts.compute_figure(r.capability, ref.capability, fans),
             charts.stockpile_figure(r.monthly, reference_units, points(("stock",)), sources),
-            charts.gap_figure(r.capability, ref.capability, fans, points(("frontier_gap_years",)), sources),
+            charts.gap_figure(r.capability, ref.capability, fans,
+                              points(("frontier_gap_years", "capability_gap_years")), sources, marks),
+            charts.ratio_figure(r.capability, ref.capability, marks),
             charts.tokens_figure(r.capability, ref.capability, points(("inference_demand_tokens_per_day",)), sources))
 
 
 def render(page: Page) -> None:
-    compute, stock, gap, tokens = figures(page.key, page.samples, page.show_evidence)
-    panels = (("Effective compute, owned and rented [H100e]", compute, "chart_compute"),
+    compute, stock, gap, ratio, tokens = figures(page.key, page.samples, page.show_evidence)
+    panels = (("Years behind the frontier: compute and capability", gap, "chart_gap"),
+              ("US:China AI compute [×]", ratio, "chart_ratio"),
+              ("Effective compute, owned and rented [H100e]", compute, "chart_compute"),
               ("Accelerators in service by family", stock, "chart_stockpile"),
-              ("Years behind the frontier", gap, "chart_gap"),
               ("Inference: serving capacity against demand", tokens, "chart_tokens"))
-    for row in (panels[:2], panels[2:]):
+    for row in (panels[:2], panels[2:4], panels[4:]):
         for column, (title, figure, key) in zip(st.columns(2), row):
             with column:
                 st.markdown(f"**{title}**")

@@ -58,7 +58,7 @@ def _form(page: Page):
         st.error(md(str(exc)))
         return None
     st.session_state["form_result"] = got.status
-    own = {"tpp": got.tpp, "density": got.density, "status": got.status, "name": "your chip",
+    own = {"tpp": got.tpp, "density": got.density, "status": got.status, "name": "your chip", "rule_name": rule_name,
            "text": f"{STATUS_LABELS[got.status]}{' (' + got.eccn + ')' if got.eccn else ''} under {rule.title}: "
                    f"{got.reason}. PD = {'none (planar)' if got.density is None else f'{got.density:.2f} TPP/mm²'}."}
     st.session_state["form_own"] = own
@@ -67,16 +67,19 @@ def _form(page: Page):
 
 def render(page: Page) -> None:
     scenario = page.scenario
-    table_ = cache.status_table(page.key)
     chart_slot = st.container(key="rule_chart_slot")
     own = _form(page)
-    rule = rule_for_month(scenario, scenario.what_if_from)
+    # Your chip is drawn against the lines of the rule it was judged under, with the catalog judged the same way.
+    rule_name = (own or {}).get("rule_name", "custom")
+    table_ = cache.status_table(page.key, None, rule_name)
+    rule = rule_for_month(scenario, scenario.what_if_from) if rule_name == "custom" else lib.get_rule(rule_name)
     density = rule.density_threshold if rule is not None else None
     with chart_slot:
         title = rule.title if rule is not None else "no rule"
-        st.markdown(f"**Catalog chips from {month_name(scenario.what_if_from)} — {md(title)}**")
-        figure = charts.rule_figure(table_, scenario.lever("tpp_threshold"), density, own,
-                                    width_px=340 if is_phone() else 760)
+        when = f"from {month_name(scenario.what_if_from)}" if rule_name == "custom" else "(your chip's rule)"
+        st.markdown(f"**Catalog chips {when} — {md(title)}**")
+        figure = charts.rule_figure(table_, rule.tpp_threshold if rule is not None else scenario.lever("tpp_threshold"),
+                                    density, own, width_px=340 if is_phone() else 760, rule=rule)
         show_chart(figure, "chart_rule")
         missing_tpp = table_[table_["tpp"].isna()]["chip"].tolist()
         notes = ["Grey strip: chips whose die area is unknown, so they have no density."]
@@ -118,3 +121,34 @@ def render(page: Page) -> None:
     st.caption(f"{compact(len(shown))} chips. 'Unverified figure' marks rows with a figure recalled without a source "
                "at hand. Status names: 'licence (NAC)' is 3A090.b, or 3A090.a for a non-datacenter chip, eligible "
                "for License Exception NAC; the model grants it at the approval share, like case-by-case review.")
+
+    _gates(page)
+    _ledger(page)
+
+
+def _gates(page: Page) -> None:
+    scenario = page.scenario
+    month = f"{scenario.reading_year}-12"
+    st.markdown(f"**Both gates, {month_name(month)}: what the US allows and what China lets in**")
+    gates = lib.model.gate_table(scenario, month).rename(columns={
+        "chip": "Chip", "us_access": "US: access", "us_approval_share": "US: approval share",
+        "fee_share": "US: fee on the price", "china_accepts_share": "China: share let in",
+        "china_gate_lever": "China: measure (lever)"})
+    gates["China: measure (lever)"] = gates["China: measure (lever)"].map(lambda n: lib.LEVERS[n].label if n in lib.LEVERS else n)
+    table(gates, "table_gates", column_config={
+        "US: approval share": st.column_config.NumberColumn(format="%.2f"),
+        "US: fee on the price": st.column_config.NumberColumn(format="%.2f"),
+        "China: share let in": st.column_config.NumberColumn(format="%.2f")})
+    st.caption("A chip arrives only through both gates: licensed (or free) on the US side, then let in by China's. "
+               "What China refuses may turn to a chip of another family; what the US denies leaks once, at the leakage share.")
+
+
+def _ledger(page: Page) -> None:
+    st.markdown("**The ledger: every dated event, 2022–2028**")
+    frame = lib.events.table()
+    show_chart(charts.events_figure(frame, height=260 if is_phone() else 300), "chart_events")
+    with st.expander("The events as a table, with what each changes in the model", key="events_table"):
+        shown = frame.rename(columns={"date": "Date", "kind": "Kind", "event": "Event", "changes": "Changes in the model",
+                                      "modelled": "Modelled", "source": "Source"})
+        table(shown, "table_events")
+        sources_below(shown)

@@ -11,36 +11,28 @@ import streamlit as st
 import lib
 from lib import charts, link
 from lib.compare import diff_scenarios
-from lib.gate import excerpt
 from lib.format import delta, label, number
 
 
+from .. import link as page_link
 from ..context import Page
 from ..device import show_chart
 from ..tables import table
 from ..text import md
 
 
-def _base_url() -> str:
-    url = st.context.url or ""
-    return url.split("?")[0].rstrip("/") or "http://localhost:8501"
-
-
-def _brief(scenario, base_url: str, query: str) -> bytes:
+def _brief(scenario, base_url: str, query: str, original) -> bytes:
     from lib.brief import make_brief  # reportlab and matplotlib load only when a brief is asked for
 
-    return make_brief(scenario, date=dt.date.today().isoformat(), base_url=base_url, query=query)
+    return make_brief(scenario, date=dt.date.today().isoformat(), base_url=base_url, query=query, original=original)
 
 
 def _scenario_from_link(text: str, field: str):
     try:
-        params = link.split_link(text)
+        state, notes = link.read_link(text, field)
     except lib.ScenarioError as exc:  # say which box: "Link A: link: … has too many parameters"
-        raise lib.ScenarioError(f"{field}: {exc}") from None
-    if not any(key in link.URL_KEYS for key in params):
-        raise lib.ScenarioError(f"{field}: {excerpt(text)} has no Chokepoint parameters; allowed: a share link "
-                                "from this app (…/?preset=…)")
-    state, notes = link.parse_params(params)
+        message = str(exc)
+        raise lib.ScenarioError(message if message.startswith(f"{field}:") else f"{field}: {message}") from None
     # The notices name URL parameters; say they are about the pasted link, not the page's own address.
     return link.scenario_for(state), [f"{field}: {note}" for note in notes]
 
@@ -64,10 +56,19 @@ def _line_names(a, b, report) -> tuple[str, str]:
 def render(page: Page) -> None:
     scenario, result = page.scenario, page.result
     # The page's address is read now: the brief is made later, when the button is pressed, outside this run.
-    base_url, query = _base_url(), page.query
-    share_link = f"{base_url}/?{query}"
-    st.markdown("**Share link** — the whole scenario is in it (preset, changed levers, pins, model version).")
-    st.code(share_link, language=None, wrap_lines=True)
+    base_url, query = page_link.base_url(), page.query
+    original = link.base_scenario(page.key[0], page.key[1])  # an upload with changed levers is named as changed
+    notice = st.session_state.get("link_notice", "")
+    if query:
+        st.markdown("**Share link** — the whole scenario is in it (preset, changed levers, pins, model version).")
+        if notice:
+            st.warning(md(notice), icon="⚠️")
+        st.code(f"{base_url}/?{query}", language=None, wrap_lines=True)
+    else:  # the scenario itself cannot travel in a link: the file can
+        st.warning(md(notice), icon="⚠️")
+        st.download_button("Scenario file (TOML), to upload instead of a link", key="dl_toml_instead",
+                           file_name="chokepoint-scenario.toml", mime="application/toml",
+                           data=lambda: scenario.to_toml(), on_click="ignore")
     cols = st.columns(2)
     with cols[0]:
         st.download_button("Monthly results (CSV)", key="dl_csv", file_name="chokepoint-monthly.csv", mime="text/csv",
@@ -83,7 +84,7 @@ def render(page: Page) -> None:
                            data=lambda: scenario.to_toml(), on_click="ignore")
         st.download_button("One-page brief (PDF)", key="dl_brief", file_name="chokepoint-brief.pdf",
                            mime="application/pdf", on_click="ignore",
-                           data=lambda: _brief(scenario, base_url, query),
+                           data=lambda: _brief(scenario, base_url, query, original),
                            help="Made in memory on the server (reportlab and matplotlib, no browser): the claim, the "
                                 "answer with its range, changes against the reference, two charts, binding "
                                 "constraints, sources, model version, this link and today's date.")

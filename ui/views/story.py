@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import units
+from lib.link import base_scenario
 from lib.explain import opposite_moves, verdict, why_unchanged
 from lib.format import SUMMARY_LABELS, compact, delta, month_name, number
 from lib.model import SUMMARY_UNITS
@@ -17,9 +18,21 @@ from ..context import Page
 from ..text import md, with_sources
 
 # Which way is "more" for each headline, seen as China's capability (+1: more is more capability).
-CAPABILITY_SIGN = {"runway_months": +1, "frontier_gap_years_reading": -1, "h100e_years_total": +1, "h100e_end": +1,
-                   "largest_run_flop_end": +1, "inference_runway_months": +1}
-HEADLINE = ("runway_months", "frontier_gap_years_reading", "h100e_years_total", "largest_run_flop_end")
+CAPABILITY_SIGN = {"runway_months": +1, "runway_reserve_only_months": +1, "frontier_gap_years_reading": -1,
+                   "capability_gap_years_reading": -1, "us_china_compute_ratio_reading": -1, "h100e_years_total": +1,
+                   "h100e_end": +1, "largest_run_flop_end": +1, "inference_runway_months": +1}
+# The figures under the verdict: a runway claim leads with both runways; every other scenario with both gaps and
+# the US:China ratio (model 3.0's question: how far behind, in compute and in capability).
+HEADLINES = {
+    "runway": ("runway_months", "runway_reserve_only_months", "capability_gap_years_reading",
+               "frontier_gap_years_reading"),
+    "gap": ("capability_gap_years_reading", "frontier_gap_years_reading", "us_china_compute_ratio_reading",
+            "h100e_years_total"),
+}
+
+
+def headline_keys(scenario) -> tuple:
+    return HEADLINES["runway" if scenario.verdict == "runway" else "gap"]
 
 
 def _delta_color(key: str, colours: str) -> str:
@@ -29,8 +42,17 @@ def _delta_color(key: str, colours: str) -> str:
     return "normal" if more_is_good else "inverse"
 
 
-GAP_HELP = ("The lag of the largest run the fleet could train behind the frontier's largest run, in compute; models "
-            "trail by less (Epoch: the largest Chinese model ~8 months behind in Jan 2025).")
+GAP_HELP = {
+    "frontier_gap_years_reading": "Compute gap: how many years of China's own run growth (3×/yr, Epoch) its largest "
+                                  "feasible run needs to reach the frontier's largest run in that month.",
+    "capability_gap_years_reading": "Capability gap: the same on effective compute (compute × algorithms): the "
+                                    "frontier's algorithms improve (halving ~8 months, Epoch) and China's labs adopt "
+                                    "them after the catch-up lag. Epoch's capabilities index: ~7 months on average.",
+    "us_china_compute_ratio_reading": "US AI compute ÷ China's owned AI compute [H100e] at the end of the reading "
+                                      "year. The US side is a sourced path (world stock × US share), not a model.",
+    "runway_reserve_only_months": "Months the chips held at the start, plus those already on order, keep the planned "
+                                  "run feasible, with no new supply: the reserve Robin Li spoke of.",
+}
 EVIDENCE_KEY = ("Outside estimates, one marker shape per source: hollow = used to build this scenario (an input), "
                 "filled = compared with the model (a check). Hover a marker for its source and how it maps.")
 TERMS = ("Planned run", "Largest feasible run", "Runway", "Frontier gap", "H100e")
@@ -47,11 +69,15 @@ def same_as_reference(page: Page) -> bool:
     return page.reference.scenario.to_dict() == page.scenario.to_dict()
 
 
-def answer_text(page: Page) -> str:
-    """The verdict: the claim's answer in bold, then the rest, with ranges from the story's Monte Carlo."""
+def answer_parts(page: Page) -> tuple[str, str]:
+    """The verdict as Markdown: the claim's answer in bold, and the rest, with ranges from the story's Monte Carlo."""
     hindcast = cache.hindcast_table(page.key) if page.scenario.verdict == "hindcast" else None
     lead, rest = verdict(page.result, cache.story_range(page.key).summary, hindcast)
-    return f"**Model: {md(lead)}** {md(rest)}"
+    return f"**Model: {md(lead)}**", md(rest)
+
+
+def answer_text(page: Page) -> str:
+    return " ".join(answer_parts(page))
 
 
 def _evidence_tally(page: Page) -> str:
@@ -64,9 +90,17 @@ def _evidence_tally(page: Page) -> str:
 
 
 def _metric_label(key: str, scenario, phone: bool = False) -> str:
-    if key == "frontier_gap_years_reading":
-        month = month_name(scenario.reading_month)
-        return f"Gap to frontier, {month}" if phone else f"Behind the frontier, {month}"  # a phone cell is 170 px
+    month = month_name(scenario.reading_month)
+    if key == "frontier_gap_years_reading":  # a phone cell is 170 px
+        return f"Compute gap, {month}" if phone else f"Compute gap, {month}"
+    if key == "capability_gap_years_reading":
+        return f"Capability gap, {month}"
+    if key == "us_china_compute_ratio_reading":
+        return f"US:China compute, {month}"
+    if key == "runway_reserve_only_months":
+        return "Runway, reserve alone"
+    if key == "runway_months":
+        return "Runway, with new supply"
     if key == "h100e_years_total":
         return f"H100e-years, {scenario.start[:4]}–{scenario.horizon[2:4]}"
     if key == "largest_run_flop_end":
@@ -79,17 +113,18 @@ def _metrics(page: Page, same: bool) -> None:
     phone = is_phone()
     if phone:  # two a row: stacked one a row, they would push the chart a screen down
         row = st.container(horizontal=True, wrap=True, gap="small", key="metrics_row")
-        columns = [row.container(width=170) for _ in HEADLINE]
+        columns = [row.container(width=170) for _ in headline_keys(page.scenario)]
     else:
-        columns = st.columns(len(HEADLINE))
-    for column, key in zip(columns, HEADLINE):
+        columns = st.columns(len(headline_keys(page.scenario)))
+    for column, key in zip(columns, headline_keys(page.scenario)):
         unit = SUMMARY_UNITS.get(key, "")
         # Long units go into the label, so the value is never cut on a narrow screen.
         value = compact(s[key]) if unit == "H100e·years" else number(s[key], unit).removesuffix(" FLOP")
         # A runway past the horizon is censored: it is at least the projection's length.
-        censored = key == "runway_months" and s["runway_beyond_horizon"]
+        censored = (key == "runway_months" and s["runway_beyond_horizon"]) or (
+            key == "runway_reserve_only_months" and s["runway_reserve_only_end_month"] is None)
         value = f"≥ {value}" if censored else value
-        help_text = GAP_HELP if key == "frontier_gap_years_reading" else None
+        help_text = GAP_HELP.get(key)
         if same:  # a delta all the same, so the page keeps its shape when the first lever moves (focus stays)
             column.metric(_metric_label(key, page.scenario, phone), value, delta="this is the reference", delta_color="off",
                           delta_arrow="off", help=help_text)
@@ -139,12 +174,17 @@ def render(page: Page, vintage: str) -> None:
             st.caption(md(f"Its question: {reference.claim}"))
     if phone:  # the sidebar that says what this is stays closed on a phone
         st.caption("A what-if explorer for US AI-chip export rules.")
-    if scenario.claim and scenario.claim_runway_months:  # a claim someone made: quoted, with who said it
+    analysis = cache.analysis_sentence(page.key)
+    if analysis:  # a reproduction preset opens on the analysis and what the model gives under its assumptions
+        st.markdown(f"**{with_sources(analysis)}**")
+    elif scenario.claim and scenario.claim_runway_months:  # a claim someone made: quoted, with who said it
         st.markdown(f"> {md(scenario.claim)}  \n> — {with_sources(scenario.claim_source)}")
     elif scenario.claim:  # a question the scenario asks: not a quotation of its sources
         st.markdown(f"**Question:** {md(scenario.claim)}")
         st.caption(f"Starting points: {with_sources(scenario.claim_source)}")
-    st.markdown(answer_text(page), help=_terms_help())
+    lead, rest = answer_parts(page)
+    # A phone gives the bold answer before the chart and the rest after it, so the chart stays on the first screen.
+    st.markdown(lead if phone else f"{lead} {rest}", help=_terms_help())
     # The starting stock has no lever: what an outside estimate of it would change is said beside the verdict (on a
     # phone right under the chart, so the chart still opens the page).
     evidence_line = " ".join([_evidence_tally(page), *cache.stock_alternatives(page.key)])
@@ -156,17 +196,20 @@ def render(page: Page, vintage: str) -> None:
         # and the chart are seen together; then the figures. A box that scrolls inside the page catches the thumb
         # and can drag a slider, and thirteen open sliders push the rest a screen away: an expander, one tap.
         _headline_chart(page)
-        st.caption(evidence_line)
         box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
         box.caption("Presets, the rule vintage and every other lever: the » menu at the top left.")
-        controls.basic_levers(box, scenario.preset or page.key[0], vintage)
+        controls.basic_levers(box, scenario.preset or page.key[0], vintage, base_scenario(page.key[0], page.key[1]))
+        st.markdown(rest)
+        st.caption(evidence_line)
         _figures_and_notes(page, same)
         return
-    _figures_and_notes(page, same)
+    # The chart and its levers right under the verdict, so the first screen holds the claim, the answer, the chart
+    # and what moves it; the figures (which the verdict states) follow.
     chart_column, lever_column = st.columns([5, 2], gap="medium")
     with chart_column:
         _headline_chart(page)
     with lever_column:
         st.markdown("**Levers**")
         box = st.container(height=430, border=False, key="levers_box")  # beside the chart: both seen together
-        controls.basic_levers(box, scenario.preset or page.key[0], vintage)
+        controls.basic_levers(box, scenario.preset or page.key[0], vintage, base_scenario(page.key[0], page.key[1]))
+    _figures_and_notes(page, same)

@@ -29,7 +29,9 @@ PROBABILITY_LABELS = {
     "frontier_gap_reading_at_least_1_year": "1+ year behind in the reading year",
     "frontier_gap_reading_at_least_2_years": "2+ years behind in the reading year",
 }
-TARGET_LABELS = {"frontier_gap_years": "years behind the frontier (in a year)", "runway_months": "runway [months]",
+TARGET_LABELS = {"frontier_gap_years": "compute gap [years] (in a year)",
+                 "capability_gap_years": "capability gap [years] (in a year)",
+                 "us_china_compute_ratio": "US:China compute [×] (in a year)", "runway_months": "runway [months]",
                  "h100e": "training H100e (in a year)", "h100e_training": "training H100e (in a year)",
                  "h100e_inference": "inference H100e (in a year)", "largest_run_flop": "largest run [FLOP] (in a year)",
                  "inference_tokens_per_day": "serving capacity [tokens/day] (in a year)"}
@@ -108,14 +110,19 @@ def render(page: Page) -> None:
     st.markdown("**Goal-seek.** Which lever value reaches a target? Solved by bisection, then moved onto the "
                 "slider's steps on the side that still meets the target and checked.")
     cols = st.columns(4)
-    # The default question is one the presets do not already answer: how much smuggling buys 28 months?
+    # The default question is one the presets do not already answer: what import budget buys Baidu five years,
+    # and how much smuggling would bring China's capability gap under 1.7 years?
+    default_lever, default_key, default_op, default_goal = (
+        ("import_budget", "runway_months", ">=", 60.0) if page.scenario.verdict == "runway"
+        else ("leakage", "capability_gap_years", "<=", 1.7))
     lever = cols[0].selectbox("Lever", SOLVE_LEVERS, key="solve_lever", format_func=label,
-                              index=SOLVE_LEVERS.index("leakage"))
+                              index=SOLVE_LEVERS.index(default_lever))
     target_key = cols[1].selectbox("Target", list(TARGET_KEYS), key="solve_key",
                                    format_func=lambda k: TARGET_LABELS.get(k, label(k)),
-                                   index=list(TARGET_KEYS).index("runway_months"))
-    op = cols[2].selectbox("Comparison", (">=", "<="), key="solve_op", format_func={">=": "at least", "<=": "at most"}.get)
-    goal = cols[3].number_input("Value", value=28.0, key="solve_value", format="%.4g")
+                                   index=list(TARGET_KEYS).index(default_key))
+    op = cols[2].selectbox("Comparison", (">=", "<="), key="solve_op", format_func={">=": "at least", "<=": "at most"}.get,
+                           index=(">=", "<=").index(default_op))
+    goal = cols[3].number_input("Value", value=default_goal, key="solve_value", format="%.4g")
     scenario = page.scenario
     years = list(range(int(scenario.start[:4]), int(scenario.horizon[:4]) + 1))
     year = min(max(2027, years[0]), years[-1])
@@ -137,10 +144,14 @@ def render(page: Page) -> None:
     if page.samples:
         mc = cache.monte_carlo(page.key, page.samples)
         st.markdown(f"**Monte Carlo: {mc.samples:,} draws of the uncertain levers (seed {mc.seed})**")
-        rows = [{"Output": label(k), "p10": number(q["p10"], SUMMARY_UNITS.get(k, "")),
+        summary = page.result.summary
+        rows = [{"Output": label(k), "Run (headline)": number(summary.get(k), SUMMARY_UNITS.get(k, "")),
+                 "p10": number(q["p10"], SUMMARY_UNITS.get(k, "")),
                  "p50": number(q["p50"], SUMMARY_UNITS.get(k, "")), "p90": number(q["p90"], SUMMARY_UNITS.get(k, ""))}
                 for k, q in mc.summary.items()]
         table(pd.DataFrame(rows), "table_mc")
+        st.caption("'Run (headline)' is the one deterministic run at the levers' set values, the figure the headline "
+                   "shows; p50 is the median of the draws. They differ where a range is lopsided around the value set.")
         probabilities = pd.DataFrame([{"Event": PROBABILITY_LABELS.get(k, label(k)), "Probability": f"{v:.0%}"}
                                       for k, v in mc.probabilities.items()])
         table(probabilities, "table_probabilities")

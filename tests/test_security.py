@@ -165,3 +165,11 @@ def test_any_value_under_any_scenario_key_is_one_message_never_a_crash():
             assert "\n" not in str(exc) and len(str(exc)) < 1_200
 
     check()
+
+
+def test_one_custom_component_and_data_only():
+    """The lever panel is the one custom component (st.components.v2, no iframe); its script never builds HTML."""
+    uses = [p for p in UI if "st.components.v2.component(" in code(p)]
+    assert [p.relative_to(ROOT).as_posix() for p in uses] == ["ui/lever_panel/__init__.py"]
+    js = (ROOT / "ui" / "lever_panel" / "panel.js").read_text(encoding="utf-8")
+    assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function", js)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import link as links
-from ui import cache, controls
+from ui import cache, controls, style
 from ui import link as page_link
 from ui.context import Page
 from ui.text import md
@@ -18,6 +18,7 @@ from ui.views import (about, analyses, channels, compare, evidence, projection, 
 
 st.set_page_config(page_title="Chokepoint: AI-chip export-control explorer", page_icon="🔒", layout="wide",
                    initial_sidebar_state="auto")
+style.apply()
 
 VIEWS = {"Projection": projection, "Channels & domestic": channels, "Uncertainty": uncertainty,
          "Export rule": rules, "Compare": compare, "Evidence": evidence, "Analyses": analyses, "Share & brief": share,

@@ -29,7 +29,7 @@ from lib.uncertainty import run_monte_carlo  # noqa: E402
 RESULTS = ROOT / "bench" / "results"
 CHARTS = 5  # the default page: the headline chart and the Projection view's four
 BARE = ROOT / "bench" / "bare_app.py"
-DEMO = ROOT / "bench" / "lever_panel_demo.py"   # the lever panel beside the headline chart, for one preset
+KEY_COMMIT_MS = 350  # [ms] the lever panel commits this long after the last arrow key (ui.lever_panel.KEY_COMMIT_MS)
 DRAG_PRESET = "china-2026"
 DRAG_LEVER = "leakage"
 FIRST_TOUCH_LEVERS = ("approval_share", "china_accepts_blackwell", "remote_access", "import_budget",
@@ -259,14 +259,14 @@ RELEASE_JS = """(kind) => { window.__release = new Promise((resolve, reject) => 
 
 
 def bench_drag(drags: int = 4, moves: int = 30) -> dict:
-    """The lever panel on its harness page at 1280 px: first touch to range ready, pointer move to painted
+    """The lever panel on the app's page at 1280 px: first touch to range ready, pointer move to painted
     headline (median, p95), preview and page frames per second during a fast drag, and release to settled."""
     from playwright.sync_api import sync_playwright
 
     from browser_support import charts_drawn, launch, serve, settled_metrics
 
     out = {}
-    with serve(DEMO) as (url, proc), sync_playwright() as p:
+    with serve(ROOT / "app.py") as (url, proc), sync_playwright() as p:
         browser = launch(p)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
@@ -276,7 +276,7 @@ def bench_drag(drags: int = 4, moves: int = 30) -> dict:
         t = time.perf_counter()
         page.goto(f"{url}/?preset={DRAG_PRESET}")
         charts_drawn(page, 1, 60_000)
-        out["first chart, lever panel page [ms]"] = (time.perf_counter() - t) * 1000
+        out["first chart, first visit after server start [ms]"] = (time.perf_counter() - t) * 1000
         page.locator(f"[data-lever={DRAG_LEVER}] input").wait_for(timeout=60_000)
         settled_metrics(page)
         page.evaluate(DRAG_JS)
@@ -444,9 +444,10 @@ def main() -> int:
     if not args.skip_browser and not args.drag_only:
         budgets += [
             ("first chart ≤ 3 s", med("first chart [ms], app.py") <= 3000),
-            ("keyboard to charts ≤ 250 ms", med("keyboard to charts [ms], app.py") <= 250),
-            ("keyboard to charts ≤ 1.3 × bare",
-             med("keyboard to charts [ms], app.py") <= 1.3 * med("keyboard to charts [ms], bare")),
+            # A key press paints the preview at once (the drag rows); the exact charts follow the commit, which
+            # waits for the last press of a burst (KEY_COMMIT_MS).
+            ("keyboard to exact charts ≤ commit delay + 1.3 × bare", med("keyboard to charts [ms], app.py")
+             <= KEY_COMMIT_MS + 1.3 * med("keyboard to charts [ms], bare")),
             ("each extra session ≤ 5 MiB", rows["RSS per extra session [MiB], app.py"] <= 5),
         ]
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"

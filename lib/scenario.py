@@ -242,6 +242,41 @@ def parse_scenario_text(text: str | bytes, source: str = "scenario file") -> dic
     return data
 
 
+EXPORT_KEYS = ("model_version", "summary", "scenario", "pins")  # the app's "Summary (JSON)" download
+MAX_EXPORT_PINS = 4           # [pins] as many as a link holds (lib.link.MAX_PINS)
+MAX_PIN_CHARS = 200_000       # [characters] a pin with its upload written in (uploads are at most 64 kB as text)
+
+
+def split_export(raw: dict, source: str = "scenario file") -> tuple[dict, tuple[str, ...]]:
+    """A file's scenario table and the pins it carries. Reads a scenario file (TOML or JSON, with an optional
+    top-level ``pins`` list) and the app's own summary download (``{"model_version", "summary", "scenario",
+    "pins"}``), whose summary is the model's output and is recomputed, not read. Pins come back as text, unchecked
+    beyond their type: ``lib.link.pin_state_from`` reads each one through the link's gate."""
+    if "summary" in raw or "scenario" in raw:
+        unknown = [k for k in raw if k not in EXPORT_KEYS]
+        if unknown:
+            raise ScenarioError(f"{source}: key {excerpt(str(unknown[0]))} is unknown in a summary download; "
+                                f"allowed: {', '.join(EXPORT_KEYS)}")
+        table = raw.get("scenario")
+        if not isinstance(table, dict):
+            raise ScenarioError(f"{source}: 'scenario' is {type(table).__name__}; allowed: the scenario's table, as "
+                                "the app's summary download writes it")
+        table = dict(table)
+        if "model_version" in raw and "model_version" not in table:
+            table["model_version"] = raw["model_version"]
+        pins = raw.get("pins", table.pop("pins", ()))
+    else:
+        table = dict(raw)
+        pins = table.pop("pins", ())
+    if not isinstance(pins, (list, tuple)) or not all(isinstance(p, str) for p in pins):
+        raise ScenarioError(f"{source}: 'pins' must be a list of pin texts, as the app writes them")
+    if len(pins) > MAX_EXPORT_PINS:
+        raise ScenarioError(f"{source}: {len(pins)} pins; allowed: at most {MAX_EXPORT_PINS}")
+    if any(len(p) > MAX_PIN_CHARS for p in pins):
+        raise ScenarioError(f"{source}: a pin is longer than {MAX_PIN_CHARS:,} characters")
+    return table, tuple(pins)
+
+
 def read_scenario_file(path: Path) -> dict:
     try:
         size = path.stat().st_size
@@ -292,7 +327,7 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
     """
     preset, keys = "", set()
     if isinstance(path_or_preset, dict):
-        raw = path_or_preset
+        raw, _pins = split_export(path_or_preset)  # the pins are the page's, not the model's
     else:
         presets = list_presets()
         name = str(path_or_preset)
@@ -303,7 +338,7 @@ def load_scenario(path_or_preset, overrides: dict | None = None) -> Scenario:
             if not Path(name).is_file():
                 raise ScenarioError(f"scenario: no file at {excerpt(name)}; give a preset ({', '.join(presets)}) "
                                     "or a .toml/.json file")
-            raw = read_scenario_file(Path(name))
+            raw, _pins = split_export(read_scenario_file(Path(name)), excerpt(Path(name).name))
         else:
             raise ScenarioError(f"scenario: {excerpt(name)} is neither a preset{suggest(name, presets)} nor a file; "
                                 f"presets: {', '.join(presets)}")

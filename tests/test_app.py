@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import lib
 from lib import link
 from lib.uncertainty import applicable_value, meets, solve
+from ui import lever_panel
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 INTERNAL = re.compile(r"\b(" + "|".join(sorted((k for k in {*lib.SUMMARY_KEYS, *lib.LEVERS} if "_" in k), key=len, reverse=True)) + r")\b")
@@ -21,6 +22,20 @@ def make(params=None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
     for key, value in (params or {}).items():
         at.query_params[key] = value
+    return at.run()
+
+
+def panel_value(at, name: str) -> float:
+    """A basic lever's value as the lever panel shows it (the component's data, what the browser draws)."""
+    (element,) = [e for e in at.get("bidi_component") if e.proto.component_name == lever_panel.COMPONENT_NAME]
+    (spec,) = [s for s in json.loads(element.proto.json)["levers"] if s["name"] == name]
+    return spec["value"]
+
+
+def release(at, name: str, value) -> AppTest:
+    """What a release in the lever panel does (AppTest cannot drag a component; the browser tests do): its
+    callback puts the value under the lever's name, and the page reruns."""
+    at.session_state[name] = value
     return at.run()
 
 
@@ -131,13 +146,13 @@ def test_preset_picker_resets_levers():
     at = make({"leakage": "0.5"})
     at.selectbox(key="preset").set_value("full-embargo").run()
     assert not at.exception
-    assert at.slider(key="leakage").value == 0.0 and at.slider(key="tpp_threshold").value == 0.0
+    assert panel_value(at, "leakage") == 0.0 and panel_value(at, "tpp_threshold") == 0.0
 
 
 def test_url_seeds_levers_and_metrics(app):
     at = make({"leakage": "0.3", "tpp_threshold": "2300", "import_budget": "1000000000"})
-    assert at.slider(key="leakage").value == 0.3 and at.slider(key="tpp_threshold").value == 2300
-    assert at.select_slider(key="import_budget").value == 1e9
+    assert panel_value(at, "leakage") == 0.3 and panel_value(at, "tpp_threshold") == 2300
+    assert panel_value(at, "import_budget") == 1e9
     expected = lib.run(lib.load_scenario("baidu-2023", {"leakage": 0.3, "tpp_threshold": 2300, "import_budget": 1e9}))
     assert runway(at) == expected.summary["runway_months"]
 
@@ -145,13 +160,13 @@ def test_url_seeds_levers_and_metrics(app):
 def test_lever_change_updates_metric_chart_and_url(app):
     at = make()
     before_metrics, before_charts = metrics(at), chart_specs(at)
-    at.slider(key="density_threshold").set_value(25.0).run()
-    at.slider(key="tpp_threshold").set_value(50_000).run()
+    release(at, "density_threshold", 25.0)
+    release(at, "tpp_threshold", 50_000)
     assert not at.exception
     assert metrics(at) != before_metrics and chart_specs(at) != before_charts
     assert at.query_params["tpp_threshold"] in (["50000"], "50000")
     at.button(key="reset").click().run()
-    assert at.slider(key="tpp_threshold").value == 4800 and metrics(at) == before_metrics
+    assert panel_value(at, "tpp_threshold") == 4800 and metrics(at) == before_metrics
 
 
 def test_a_lever_that_moves_nothing_says_why():
@@ -184,7 +199,7 @@ def test_bad_url_values_give_a_notice_and_keep_the_rest(params, fragment):
     assert not at.exception
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")
     assert fragment in warnings, warnings[:300]
-    assert at.slider(key="demand_growth").value == 3.0
+    assert panel_value(at, "demand_growth") == 3.0
 
 
 def test_a_junk_link_shows_few_notices_and_they_clear_on_the_first_change():
@@ -192,7 +207,7 @@ def test_a_junk_link_shows_few_notices_and_they_clear_on_the_first_change():
     at = make({**params, "leakage": "lots", "samples": "7", "view": "Secret", "v": "0.1"})
     assert not at.exception and len(at.warning) == 3 and len(at.expander) >= 1
     assert any("50 unknown URL parameters were ignored" in w.value for w in at.warning)
-    at.slider(key="leakage").set_value(0.3).run()
+    release(at, "leakage", 0.3)
     assert not at.exception and len(at.warning) == 0
 
 
@@ -262,7 +277,7 @@ def test_upload_good_bad_and_hostile_keeps_pins():
         initial_stock={"A800": 60_000}, name="More A800s").to_toml().encode()
     at.get("file_uploader")[0].set_value(("good.toml", good, "application/toml"))
     at.run()
-    assert not at.exception and not at.error and at.slider(key="leakage").value == 0.4
+    assert not at.exception and not at.error and panel_value(at, "leakage") == 0.4
     custom = at.query_params["custom"]
     again = make({"custom": custom[0] if isinstance(custom, list) else custom, "leakage": "0.4"})
     assert metrics(again) == metrics(at)  # the uploaded scenario travels in the link
@@ -284,12 +299,14 @@ def test_markup_in_user_text_is_shown_as_plain_text():
 def test_pins_travel_in_the_link():
     at = make({"view": "Compare"})
     at.button(key="pin").click().run()
-    at.slider(key="leakage").set_value(0.5).run()
+    release(at, "leakage", 0.5)
     at.button(key="pin").click().run()
     pins = at.query_params["pin"]
     assert len(pins) == 2
     again = make({"view": "Compare", "pin": pins})
     assert not again.exception and len(again.session_state["pins"]) == 2
+    assert panel_value(at, "leakage") == 0.5  # the slider as the user left it
+    assert panel_value(again, "leakage") == lib.load_scenario("baidu-2023").lever("leakage")  # pins set no lever
     columns = list(again.dataframe[0].value.columns)
     assert len(columns) == 1 + 2 + 2  # output column, reference, current, two pins
     assert columns[3:] == ["#1", "#2"]  # short headers, never cut; the key names each pin by what it changes
@@ -309,8 +326,11 @@ def test_goal_seek_apply_meets_the_target_after_a_reload():
     at.button(key="solve_apply").click().run()
     assert runway(at) >= 62
     budget = at.query_params["import_budget"]
-    reloaded = make({"import_budget": budget[0] if isinstance(budget, list) else budget})
+    budget = budget[0] if isinstance(budget, list) else budget
+    assert panel_value(at, "import_budget") == float(budget)  # Apply moves the lever panel's slider too
+    reloaded = make({"import_budget": budget})
     assert runway(reloaded) >= 62 and not reloaded.warning
+    assert panel_value(reloaded, "import_budget") == float(budget)
 
 
 def _targets():
@@ -399,3 +419,59 @@ def test_a_phone_shows_narrow_tables_whole_with_user_text_escaped():
     cells = " ".join(str(v) for t in tables for v in t.value.to_numpy().ravel())
     assert "Log in again" in cells  # the name is in the inputs table
     assert "](https://" not in cells and "**x**" not in cells  # st.table renders Markdown: all of it escaped
+
+
+def test_the_lever_panel_follows_presets_uploads_and_resets():
+    """Every way of setting a lever outside the panel reaches the panel's sliders (AppTest cannot drag it; the
+    browser tests drag and release)."""
+    at = make({"leakage": "0.5"})
+    assert panel_value(at, "leakage") == 0.5
+    at.selectbox(key="preset").set_value("china-2026").run()
+    assert panel_value(at, "leakage") == lib.load_scenario("china-2026").lever("leakage")
+    release(at, "leakage", 0.7)
+    assert panel_value(at, "leakage") == 0.7 and at.query_params["leakage"] in (["0.7"], "0.7")
+    at.button(key="reset").click().run()
+    assert panel_value(at, "leakage") == lib.load_scenario("china-2026").lever("leakage")
+    good = lib.load_scenario("baidu-2023", {"leakage": 0.4, "us_allows_h200": 1}).to_toml().encode()
+    at.get("file_uploader")[0].set_value(("good.toml", good, "application/toml"))
+    at.run()
+    assert not at.exception and panel_value(at, "leakage") == 0.4 and panel_value(at, "us_allows_h200") == 1
+
+
+
+@pytest.mark.parametrize("download", ["json", "toml"])
+def test_a_download_uploads_back_to_the_same_numbers_and_pins(download):
+    """The summary JSON and the scenario TOML (ui.views.share writes both) restore the scenario, to the same
+    figures, and its pins."""
+    from ui.views import share
+
+    at = make({"view": "Compare", "leakage": "0.3"})
+    at.button(key="pin").click().run()
+    release(at, "approval_share", 0.5)
+    at.button(key="pin").click().run()
+    pins, figures = tuple(at.session_state["pins"]), metrics(at)
+    assert len(pins) == 2
+    scenario = lib.load_scenario("baidu-2023", {"leakage": 0.3, "approval_share": 0.5})
+    body = (share.summary_file(scenario, lib.run(scenario).summary, pins) if download == "json"
+            else share.scenario_file(scenario, pins))
+    fresh = make({"view": "Compare"})
+    assert fresh.session_state["pins"] == [] and metrics(fresh) != figures
+    fresh.get("file_uploader")[0].set_value((f"back.{download}", body.encode(), "application/octet-stream"))
+    fresh.run()
+    assert not fresh.exception and not fresh.error, [e.value for e in fresh.error]
+    assert metrics(fresh) == figures
+    assert tuple(fresh.session_state["pins"]) == pins
+    assert lib.run(lib.load_scenario(json.loads(body) if download == "json" else
+                                     lib.scenario.parse_scenario_text(body))).summary == lib.run(scenario).summary
+
+
+def test_a_file_with_a_bad_pin_keeps_the_rest():
+    scenario = lib.load_scenario("baidu-2023", {"leakage": 0.3})
+    good = link.encode_pin(link.LinkState(preset="baidu-2023", levers=(("leakage", 0.5),)))
+    for bad in ("garbage", link.pack({"levers": [1, 2]})):
+        at = make({"view": "Compare"})
+        body = lib.scenario.to_toml({**scenario.to_dict(), "pins": [bad, good]}).encode()
+        at.get("file_uploader")[0].set_value(("pins.toml", body, "application/toml"))
+        at.run()
+        assert not at.exception and len(at.session_state["pins"]) == 1
+        assert any("pin #1 was left out" in w.value.replace("\\", "") for w in at.warning)

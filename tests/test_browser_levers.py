@@ -1,5 +1,5 @@
-"""The lever panel in headless Debian chromium at 1280 and 390 px, on its harness page (bench/lever_panel_demo.py):
-the headline follows a slider while it moves, and the page shows the exact run after release.
+"""The lever panel in headless Debian chromium at 1280 and 390 px, on the app's own page: the headline follows a
+slider while it moves, and the page shows the exact run after release.
 
 These check behaviour, not timing (bench/run.py measures the timings). Without chromium they skip locally and
 fail in CI (REQUIRE_BROWSER=1).
@@ -14,7 +14,6 @@ import lib
 from browser_support import DESKTOP, PHONE, charts_drawn, chromium_path, launch, serve, settled_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
-DEMO = ROOT / "bench" / "lever_panel_demo.py"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 PRESET = "china-2026"
 LEVER = "leakage"          # every position of its slider is a precomputed value: the preview is exact
@@ -32,7 +31,7 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 @pytest.fixture(scope="module")
 def server():
-    with serve(DEMO) as (url, proc):
+    with serve() as (url, proc):
         yield url
 
 
@@ -53,9 +52,17 @@ def open_panel(browser, server, kind, query=""):
     page.problems = problems
     page.goto(f"{server}/?preset={PRESET}{query}")
     charts_drawn(page, 1, 60_000)
+    if kind == "phone":  # on a phone the levers sit in an expander under the chart: one tap
+        page.locator(".st-key-levers_box").get_by_text("Levers:", exact=False).first.click()
     page.locator(f"[data-lever={LEVER}] input").wait_for(timeout=30_000)
-    settled_metrics(page)
+    story_figures(page)
     return context, page
+
+
+def story_figures(page) -> list[str]:
+    """The page's own headline figures (under the verdict), once the app has settled."""
+    settled_metrics(page)
+    return page.locator(".st-key-story_figures [data-testid=stMetricValue]").all_inner_texts()
 
 
 def preview_figures(page) -> tuple:
@@ -78,10 +85,8 @@ def check_settled_on_exact_run(page, before: list[str]) -> None:
     slider = page.locator(f"[data-lever={LEVER}] input")
     page.wait_for_function(f"() => document.querySelector('{PREVIEW}')?.dataset.state === 'hidden'", timeout=30_000)
     value = float(slider.get_attribute("aria-valuenow"))
-    page.wait_for_function("(v) => document.body.innerText.includes(`leakage=${v}`)", arg=f"{value:g}", timeout=30_000)
-    # The link follows the released value (the harness writes the address bar as app.py does).
     page.wait_for_function("(v) => location.search.includes(`leakage=${v}`)", arg=f"{value:g}", timeout=30_000)
-    shown = settled_metrics(page)
+    shown = story_figures(page)
     assert shown != before
     assert shown == exact_figures(value)
 
@@ -113,7 +118,7 @@ def test_slow_drag_moves_the_headline_then_release_shows_the_exact_run(server, b
     """Mouse (1280 px) or finger (390 px) down, wait for the range, 20 steps, up: the figures change at least 5
     times before the release, and after it the page's own figures are lib.run's at the released value."""
     context, page = open_panel(browser, server, kind)
-    before = settled_metrics(page)
+    before = story_figures(page)
     start, y, step = drag_points(page, kind)
     touch = Touch(context, page) if kind == "phone" else None
     if touch:
@@ -142,7 +147,7 @@ def test_slow_drag_moves_the_headline_then_release_shows_the_exact_run(server, b
     else:
         page.mouse.up()
     check_settled_on_exact_run(page, before)
-    assert settled_metrics(page) == last_preview  # leakage's every position was precomputed: nothing jumps
+    assert story_figures(page) == last_preview  # leakage's every position was precomputed: nothing jumps
     page.locator(".st-key-chart_headline").scroll_into_view_if_needed()  # on a phone the chart is above the levers
     page.screenshot(path=str(ARTIFACTS / f"{kind}-lever-drag-released.png"))
     assert page.problems == []
@@ -152,7 +157,7 @@ def test_slow_drag_moves_the_headline_then_release_shows_the_exact_run(server, b
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
 def test_arrow_keys_move_the_headline_and_commit_after_the_last_press(server, browser, kind):
     context, page = open_panel(browser, server, kind)
-    before = settled_metrics(page)
+    before = story_figures(page)
     slider = page.get_by_role("slider", name="Leakage (smuggling) [share 0–1]")
     slider.focus()  # a focus asks for the range, as a first touch does
     page.locator(f"[data-lever={LEVER}][data-range-ready=true]").wait_for(timeout=30_000)
@@ -195,5 +200,25 @@ def test_a_link_sets_the_sliders(server, browser):
     assert role("slider", name="US allows the H200 [switch 0/1]").get_attribute("aria-valuetext") == "allowed, named point allowed"
     remote = role("slider", name="Remote access (rented abroad) [chips per year]")
     assert remote.get_attribute("aria-valuetext") == "200k chips per year, named point CNAS high"
+    assert page.problems == []
+    context.close()
+
+
+def test_the_filter_box_finds_a_lever_by_name(server, browser):
+    context, page = open_panel(browser, server, "desktop")
+    levers = page.locator("[data-lever]")
+    total = levers.count()
+    box = page.get_by_role("searchbox", name="Find a lever by name")
+    box.fill("hbm")
+    shown = [n for n in levers.evaluate_all("els => els.filter(e => !e.hidden).map(e => e.dataset.lever)")]
+    assert shown and len(shown) < total
+    assert all("hbm" in lib.LEVERS[n].label.lower() or "hbm" in lib.LEVERS[n].group.lower() for n in shown), shown
+    headings = page.locator(".lp-group").evaluate_all("els => els.filter(e => !e.hidden).map(e => e.textContent)")
+    assert len(headings) >= 1 and all(h for h in headings)
+    box.fill("no such lever")
+    assert page.locator("[data-lever]:not([hidden])").count() == 0
+    assert page.get_by_text("No lever here matches", exact=False).is_visible()
+    box.fill("")
+    assert page.locator("[data-lever]:not([hidden])").count() == total
     assert page.problems == []
     context.close()

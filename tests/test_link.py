@@ -419,7 +419,7 @@ def test_crafted_pins_never_crash_the_page_or_the_diff_box():
     notices = [w.value.replace("\\", "") for w in at.warning]
     more = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("- ")]
     assert sum("'pin' #" in n for n in [*notices, *more]) == 4
-    assert at.slider(key="leakage").value == 0.3 and at.session_state["pins"] == []
+    assert at.session_state["leakage"] == 0.3 and at.session_state["pins"] == []
     at.segmented_control(key="view").set_value("Share & brief").run()
     pasted = f"https://x.example/?preset=baidu-2023&leakage=0.1&pin={crafted[0]}&pin={crafted[3]}"
     at.text_input(key="diff_a").input(pasted).run()

@@ -79,6 +79,7 @@ def test_chips_are_conserved(scenario):
 
 
 MONOTONE = [(name, lever.monotone) for name, lever in lib.LEVERS.items() if lever.monotone]
+RULE_LINES = ("tpp_threshold", "density_threshold")
 
 
 @SETTINGS
@@ -90,6 +91,11 @@ def test_monotone_in_every_promised_lever(scenario, lever_sign, a, b):
                         lever.minimum + b * (lever.maximum - lever.minimum)))
     if lever.integer:
         low, high = round(low), round(high)
+    if name in RULE_LINES:
+        # A line moved up frees chips from the US rule; if China's gate refuses them, the share of their demand
+        # that was smuggled round the US rule is lost (China's gate is not smuggled round), so the promise holds
+        # while the gate takes what the rule frees (see test_a_freed_chip_that_china_refuses_loses_its_smuggling).
+        scenario = scenario.with_levers(china_accepts_hopper=1.0, china_accepts_blackwell=1.0)
     at_low = float(lib.run(scenario.with_levers(**{name: low})).summary[lever.monotone_output])
     at_high = float(lib.run(scenario.with_levers(**{name: high})).summary[lever.monotone_output])
     assert (at_high - at_low) * sign >= -1e-9 * max(at_low, at_high, 1.0)
@@ -144,3 +150,17 @@ def test_download_loads_back_to_the_same_scenario_under_the_cap(scenario):
     json_text = __import__("json").dumps(scenario.to_dict(), ensure_ascii=False)
     from_json = lib.load_scenario(parse_scenario_text(json_text))
     assert from_json.levers == again.levers and from_json.deliveries == again.deliveries
+
+
+def test_a_freed_chip_that_china_refuses_loses_its_smuggling():
+    """Known answer for the condition above: under the Oct 2022 rule with Blackwell refused at China's gate,
+    raising the TPP line past the B-series frees them from the US rule into China's refusal, and the smuggled
+    arrivals their blocked demand had fall to the other chips' share."""
+    scenario = SCENARIOS["baidu-2023"].with_fields(rule_vintage="oct-2022").with_levers(china_accepts_blackwell=0.0)
+    def smuggled(threshold):
+        return float(lib.run(scenario.with_levers(tpp_threshold=threshold)).monthly["arrivals_smuggled"].sum())
+    assert smuggled(50_000) < smuggled(4_800)
+    accepted = scenario.with_levers(china_accepts_blackwell=1.0)
+    assert (lib.run(accepted.with_levers(tpp_threshold=50_000)).summary["h100e_end"]
+            >= lib.run(accepted.with_levers(tpp_threshold=4_800)).summary["h100e_end"])
+

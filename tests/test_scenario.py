@@ -1,6 +1,7 @@
 """Scenario files: presets load, overrides merge, bad input names the key and what is allowed."""
 
 import json
+import re
 
 import pytest
 
@@ -175,3 +176,25 @@ def test_every_lever_range_meets_contract():
     for name, (low, high) in required.items():
         lever = lib.LEVERS[name]
         assert lever.minimum <= low and lever.maximum >= high, name
+
+
+def test_the_apps_summary_download_reads_back_as_its_scenario():
+    import json
+
+    from lib.scenario import split_export
+
+    scenario = lib.load_scenario("baidu-2023", {"leakage": 0.3})
+    export = json.loads(json.dumps({"model_version": lib.MODEL_VERSION, "summary": {"runway_months": 1},
+                                    "scenario": scenario.to_dict(), "pins": ["a", "b"]}))
+    table, pins = split_export(export)
+    assert pins == ("a", "b") and "summary" not in table
+    assert lib.load_scenario(export).levers == scenario.levers  # the summary is recomputed, never read
+    for bad, fragment in [({**export, "extra": 1}, "'extra' is unknown in a summary download"),
+                          ({**export, "scenario": [1]}, "'scenario' is list"),
+                          ({**export, "pins": "abc"}, "'pins' must be a list"),
+                          ({**export, "pins": [1]}, "'pins' must be a list"),
+                          ({**export, "pins": ["p"] * 5}, "at most 4")]:
+        with pytest.raises(lib.ScenarioError, match=re.escape(fragment)):
+            split_export(bad)
+    table, pins = split_export({**scenario.to_dict(), "pins": ["x"]})  # a scenario file's own pins
+    assert pins == ("x",) and "pins" not in table

@@ -152,20 +152,37 @@ def on_reset() -> None:
     apply_values(base_values(base, cache.log_options()))
 
 
+def read_pins(texts, custom: str) -> tuple[list, list]:
+    """Pins from a file (self-contained, as the session keeps them), each through the link's gate
+    (``lib.link.decode_pin``): (the good ones; a notice per bad one)."""
+    pins, notices = [], []
+    for number, text in enumerate(texts, start=1):
+        try:
+            pins.append(link.encode_pin(link.decode_pin(text)))
+        except lib.ScenarioError as exc:
+            notices.append(f"The file's pin #{number} was left out: {exc}")
+    return pins, notices
+
+
 def on_upload() -> None:
     st.session_state["upload_error"] = st.session_state["upload_ok"] = ""
     file = st.session_state.get("upload")
     if file is None:
         return
     try:
-        scenario = lib.load_scenario(lib.scenario.parse_scenario_text(file.getvalue(), file.name))
+        table, pin_texts = lib.scenario.split_export(lib.scenario.parse_scenario_text(file.getvalue(), file.name),
+                                                     file.name)
+        scenario = lib.load_scenario(table)
         custom = link.encode_custom(scenario)
         base = link.base_scenario(st.session_state["preset"], custom)
     except lib.ScenarioError as exc:
         st.session_state["upload_error"] = f"Not loaded; your current scenario is unchanged. {exc}"
         return
+    pins, pin_notices = read_pins(pin_texts, custom)
     st.session_state["custom"] = custom
-    st.session_state["scenario_notices"] = list(scenario.notices)
+    st.session_state["scenario_notices"] = list(scenario.notices) + pin_notices
+    if pin_texts:  # a file that carries pins brings them back; one without leaves the reader's pins alone
+        st.session_state["pins"] = pins
     apply_values(base_values(base, cache.log_options()))
     apply_values({name: scenario.lever(name) for name in LEVERS})
     st.session_state["upload_ok"] = f"Loaded: {scenario.name}"

@@ -32,9 +32,8 @@ import streamlit as st
 
 import lib
 from lib import sweep as lib_sweep
-from lib.format import compact, delta, number
+from lib.format import compact, number
 from lib.levers import LEVERS, RULES_GROUP, Lever
-from lib.model import SUMMARY_UNITS
 
 from .. import cache
 from ..link import snap
@@ -157,17 +156,10 @@ def token(key: tuple, name: str) -> str:
 # ---- the headline figures as the page shows them -----------------------------------------------------------
 
 def figure_texts(keys: Sequence[str], summary: dict, reference: dict, months: int) -> list[tuple[str, str]]:
-    """(value, change against the reference) per headline figure, worded as the story's metrics."""
-    out = []
-    for key in keys:
-        unit = SUMMARY_UNITS.get(key, "")
-        value = compact(summary[key]) if unit == "H100e·years" else number(summary[key], unit).removesuffix(" FLOP")
-        censored = key in ("runway_months", "runway_reserve_only_months") and summary[key] >= months
-        value = f"≥ {value}" if censored else value
-        change = delta(reference[key], summary[key], unit)
-        change = f"at least {change}" if censored and change != "same" else change
-        out.append((value, "same as the reference" if change == "same" else f"{change} vs reference"))
-    return out
+    """The headline figures worded as the story words them (one formatter: ``ui.views.story.figure_texts``)."""
+    from ..views.story import figure_texts as story_texts
+
+    return story_texts(keys, summary, reference, months)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
@@ -291,8 +283,11 @@ def render(key: tuple, names: Sequence[str], *, disabled: Sequence[str] = (), ta
 
 @st.fragment
 def _fragment(key: tuple, names: tuple, disabled: tuple, target: str, component_key: str) -> None:
-    if st.session_state.pop(_COMMITTED, False):
-        st.rerun(scope="app")  # the page reads the committed value: every figure after release is an exact run
+    committed = st.session_state.pop(_COMMITTED, False)
+    # Drawn even when a release has just committed: a fragment run that drew nothing would take the panel off the
+    # page, and the page's rerun would mount a new one (a keyboard user would lose the slider's focus).
     _component(key=component_key, data=panel_data(key, names, disabled=disabled, target=target),
                on_touch_change=partial(_on_touch, component_key, names),
                on_commit_change=partial(_on_commit, component_key, names), width="stretch", height="content")
+    if committed:
+        st.rerun(scope="app")  # the page reads the committed value: every figure after release is an exact run

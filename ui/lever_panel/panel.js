@@ -61,6 +61,9 @@ class Panel {
     this.root = root;
     this.list = root.querySelector(".lp-levers");
     this.live = root.querySelector(".lp-live");
+    this.filter = root.querySelector(".lp-filter");
+    this.empty = root.querySelector(".lp-empty");
+    this.filter.addEventListener("input", () => this.applyFilter());
     this.items = new Map();      // lever → {el, input, value, caption, spec, sig}
     this.ranges = new Map();     // lever → precomputed range (with its token)
     this.asked = new Map();      // lever → {token, at}
@@ -124,6 +127,30 @@ class Panel {
       this.items.set(spec.name, item);
       this.list.appendChild(item.el);
     }
+    this.applyFilter();
+  }
+
+  // The filter box: a lever shows when its label or its group holds every word typed (any case); a group's
+  // heading shows when one of its levers does.
+  applyFilter() {
+    const words = this.filter.value.toLowerCase().split(/\s+/).filter(Boolean);
+    let heading = null, headingShown = false, any = false;
+    for (const node of this.list.children) {
+      if (node.classList.contains("lp-group")) {
+        if (heading) heading.hidden = !headingShown;
+        heading = node;
+        headingShown = false;
+        continue;
+      }
+      const item = this.items.get(node.dataset.lever);
+      const text = `${item.spec.label} ${item.spec.group} ${item.spec.unit}`.toLowerCase();
+      const shown = words.every((w) => text.includes(w));
+      node.hidden = !shown;
+      headingShown = headingShown || shown;
+      any = any || shown;
+    }
+    if (heading) heading.hidden = !headingShown;
+    this.empty.hidden = any;
   }
 
   makeItem(spec) {

@@ -53,11 +53,26 @@ def _line_names(a, b, report) -> tuple[str, str]:
     return f"A: {row['label']} {value('a')}{tail}", f"B: {row['label']} {value('b')}{tail}"
 
 
+def scenario_file(scenario, pins: tuple) -> str:
+    """The TOML download: the scenario, and the pins when there are any (an upload restores both)."""
+    if not pins:
+        return scenario.to_toml()
+    return lib.scenario.to_toml({**scenario.to_dict(), "pins": list(pins)})
+
+
+def summary_file(scenario, summary: dict, pins: tuple) -> str:
+    """The JSON download: the summary, and the scenario and pins that made it (an upload restores both; the
+    summary is recomputed, never read back)."""
+    return json.dumps({"model_version": lib.MODEL_VERSION, "summary": summary, "scenario": scenario.to_dict(),
+                       "pins": list(pins)}, indent=2, ensure_ascii=False)
+
+
 def render(page: Page) -> None:
     scenario, result = page.scenario, page.result
     # The page's address is read now: the brief is made later, when the button is pressed, outside this run.
     base_url, query = page_link.base_url(), page.query
     original = link.base_scenario(page.key[0], page.key[1])  # an upload with changed levers is named as changed
+    pins = tuple(st.session_state.get("pins", []))  # the downloads carry them, and an upload brings them back
     notice = st.session_state.get("link_notice", "")
     if query:
         st.markdown("**Share link** — the whole scenario is in it (preset, changed levers, pins, model version).")
@@ -68,7 +83,7 @@ def render(page: Page) -> None:
         st.warning(md(notice), icon="⚠️")
         st.download_button("Scenario file (TOML), to upload instead of a link", key="dl_toml_instead",
                            file_name="chokepoint-scenario.toml", mime="application/toml",
-                           data=lambda: scenario.to_toml(), on_click="ignore")
+                           data=lambda: scenario_file(scenario, pins), on_click="ignore")
     cols = st.columns(2)
     with cols[0]:
         st.download_button("Monthly results (CSV)", key="dl_csv", file_name="chokepoint-monthly.csv", mime="text/csv",
@@ -76,12 +91,13 @@ def render(page: Page) -> None:
                            .to_csv(index=False), on_click="ignore")
         st.download_button("Summary (JSON)", key="dl_json", file_name="chokepoint-summary.json",
                            mime="application/json", on_click="ignore",
-                           data=lambda: json.dumps({"model_version": lib.MODEL_VERSION, "summary": result.summary,
-                                                    "scenario": scenario.to_dict()}, indent=2, ensure_ascii=False))
+                           data=lambda: summary_file(scenario, result.summary, pins),
+                           help="Uploads back: the scenario and the pins (the summary is recomputed).")
     with cols[1]:
         st.download_button("Scenario file (TOML, for upload or the CLI)", key="dl_toml",
                            file_name="chokepoint-scenario.toml", mime="application/toml",
-                           data=lambda: scenario.to_toml(), on_click="ignore")
+                           data=lambda: scenario_file(scenario, pins), on_click="ignore",
+                           help="Uploads back with the pins; the CLI reads the scenario and leaves the pins.")
         st.download_button("One-page brief (PDF)", key="dl_brief", file_name="chokepoint-brief.pdf",
                            mime="application/pdf", on_click="ignore",
                            data=lambda: _brief(scenario, base_url, query, original),

@@ -12,7 +12,7 @@ from lib.explain import opposite_moves, verdict, why_unchanged
 from lib.format import SUMMARY_LABELS, compact, delta, month_name, number
 from lib.model import SUMMARY_UNITS
 
-from .. import cache, controls
+from .. import cache, lever_panel
 from ..device import is_phone, show_chart
 from ..context import Page
 from ..text import md, with_sources
@@ -108,33 +108,42 @@ def _metric_label(key: str, scenario, phone: bool = False) -> str:
     return SUMMARY_LABELS[key]
 
 
+def figure_texts(keys, summary: dict, reference: dict, months: int) -> list[tuple[str, str]]:
+    """(value, change against the reference) per headline figure, as the page words them. The lever panel draws
+    its preview with the same words, so the figures do not jump on release."""
+    out = []
+    for key in keys:
+        unit = SUMMARY_UNITS.get(key, "")
+        # Long units go into the label, so the value is never cut on a narrow screen.
+        value = compact(summary[key]) if unit == "H100e·years" else number(summary[key], unit).removesuffix(" FLOP")
+        # A runway as long as the projection is censored: it is at least that long.
+        censored = key in ("runway_months", "runway_reserve_only_months") and summary[key] >= months
+        value = f"≥ {value}" if censored else value
+        change = delta(reference[key], summary[key], unit)
+        change = f"at least {change}" if censored and change != "same" else change
+        out.append((value, "same as the reference" if change == "same" else f"{change} vs reference"))
+    return out
+
+
 def _metrics(page: Page, same: bool) -> None:
     s, r = page.result.summary, page.reference.summary
     phone = is_phone()
-    if phone:  # two a row: stacked one a row, they would push the chart a screen down
-        row = st.container(horizontal=True, wrap=True, gap="small", key="metrics_row")
-        columns = [row.container(width=170) for _ in headline_keys(page.scenario)]
-    else:
-        columns = st.columns(len(headline_keys(page.scenario)))
-    for column, key in zip(columns, headline_keys(page.scenario)):
-        unit = SUMMARY_UNITS.get(key, "")
-        # Long units go into the label, so the value is never cut on a narrow screen.
-        value = compact(s[key]) if unit == "H100e·years" else number(s[key], unit).removesuffix(" FLOP")
-        # A runway past the horizon is censored: it is at least the projection's length.
-        censored = (key == "runway_months" and s["runway_beyond_horizon"]) or (
-            key == "runway_reserve_only_months" and s["runway_reserve_only_end_month"] is None)
-        value = f"≥ {value}" if censored else value
+    # Two a row, in cells wide enough for the longest label (a phone cell is 170 px; on a desktop they sit under
+    # the chart, beside the lever panel).
+    row = st.container(horizontal=True, wrap=True, gap="small", key="metrics_row")
+    columns = [row.container(width=170 if phone else 270) for _ in headline_keys(page.scenario)]
+    months = len(page.result.capability)
+    keys = headline_keys(page.scenario)
+    for column, key, (value, change) in zip(columns, keys, figure_texts(keys, s, r, months)):
         help_text = GAP_HELP.get(key)
         if same:  # a delta all the same, so the page keeps its shape when the first lever moves (focus stays)
             column.metric(_metric_label(key, page.scenario, phone), value, delta="this is the reference", delta_color="off",
                           delta_arrow="off", help=help_text)
             continue
-        change = delta(r[key], s[key], unit)
-        change = f"at least {change}" if censored and change != "same" else change
-        column.metric(_metric_label(key, page.scenario, phone), value, help=help_text,
-                      delta=("same as the reference" if change == "same" else f"{change} vs reference"),
-                      delta_color="off" if change == "same" else _delta_color(key, page.colours),
-                      delta_arrow="off" if change == "same" else "auto")
+        unchanged = change == "same as the reference"
+        column.metric(_metric_label(key, page.scenario, phone), value, help=help_text, delta=change,
+                      delta_color="off" if unchanged else _delta_color(key, page.colours),
+                      delta_arrow="off" if unchanged else "auto")
 
 
 def _figures_and_notes(page: Page, same: bool) -> None:
@@ -155,6 +164,14 @@ def _headline_chart(page: Page) -> None:
     show_chart(figure, "chart_headline")
     if any(str(trace.legendgroup or "").startswith("evidence") for trace in figure.data):
         st.caption(EVIDENCE_KEY)
+
+
+def _levers(page: Page, vintage: str) -> None:
+    """The basic levers as one panel whose headline follows a lever while it is dragged; a release commits the
+    value and the page reruns, so every figure after it is an exact run (``ui.lever_panel``)."""
+    disabled = ("density_threshold",) if vintage == "oct-2022" else ()
+    lever_panel.render(page.key, lever_panel.panel_levers(base_scenario(page.key[0], page.key[1])),
+                       disabled=disabled)
 
 
 def render(page: Page, vintage: str) -> None:
@@ -183,13 +200,10 @@ def render(page: Page, vintage: str) -> None:
         st.markdown(f"**Question:** {md(scenario.claim)}")
         st.caption(f"Starting points: {with_sources(scenario.claim_source)}")
     lead, rest = answer_parts(page)
-    # A phone gives the bold answer before the chart and the rest after it, so the chart stays on the first screen.
-    st.markdown(lead if phone else f"{lead} {rest}", help=_terms_help())
-    # The starting stock has no lever: what an outside estimate of it would change is said beside the verdict (on a
-    # phone right under the chart, so the chart still opens the page).
+    # The bold answer before the chart and the rest after it, so the whole chart stays on the first screen.
+    st.markdown(lead, help=_terms_help())
+    # The starting stock has no lever: what an outside estimate of it would change is said under the chart.
     evidence_line = " ".join([_evidence_tally(page), *cache.stock_alternatives(page.key)])
-    if not phone:
-        st.caption(evidence_line)
 
     if phone:
         # A phone shows one column: the chart first, so it opens the page; the levers right under it, so a lever
@@ -198,18 +212,22 @@ def render(page: Page, vintage: str) -> None:
         _headline_chart(page)
         box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
         box.caption("Presets, the rule vintage and every other lever: the » menu at the top left.")
-        controls.basic_levers(box, scenario.preset or page.key[0], vintage, base_scenario(page.key[0], page.key[1]))
+        with box:
+            _levers(page, vintage)
         st.markdown(rest)
         st.caption(evidence_line)
         _figures_and_notes(page, same)
         return
-    # The chart and its levers right under the verdict, so the first screen holds the claim, the answer, the chart
-    # and what moves it; the figures (which the verdict states) follow.
+    # The chart with the levers beside it, right under the verdict: the first screen holds the claim, the answer,
+    # the whole chart and what moves it. The rest of the answer and the figures follow under the chart, in its
+    # column, so the lever panel runs down beside them without a box that scrolls inside the page.
     chart_column, lever_column = st.columns([5, 2], gap="medium")
     with chart_column:
         _headline_chart(page)
+        st.markdown(rest)
+        st.caption(evidence_line)
+        _figures_and_notes(page, same)
     with lever_column:
-        st.markdown("**Levers**")
-        box = st.container(height=430, border=False, key="levers_box")  # beside the chart: both seen together
-        controls.basic_levers(box, scenario.preset or page.key[0], vintage, base_scenario(page.key[0], page.key[1]))
-    _figures_and_notes(page, same)
+        with st.container(key="levers_box"):
+            st.markdown("**Levers**")
+            _levers(page, vintage)

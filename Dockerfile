@@ -13,8 +13,10 @@ COPY --chown=chokepoint:chokepoint ui ./ui
 COPY --chown=chokepoint:chokepoint scenarios ./scenarios
 COPY --chown=chokepoint:chokepoint data ./data
 COPY --chown=chokepoint:chokepoint .streamlit ./.streamlit
+COPY --chown=chokepoint:chokepoint deploy/warm.py ./deploy/warm.py
 USER chokepoint
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os, urllib.request as u; u.urlopen(f'http://127.0.0.1:{os.environ.get(\"PORT\", \"8501\")}/_stcore/health', timeout=4)"
-CMD ["sh", "-c", "exec streamlit run app.py --server.port=${PORT} --server.address=0.0.0.0 --server.headless=true"]
+# The caches are warmed as soon as the server answers, so the first visitor does not pay for them.
+CMD ["sh", "-c", "python deploy/warm.py http://127.0.0.1:${PORT} & exec streamlit run app.py --server.port=${PORT} --server.address=0.0.0.0 --server.headless=true"]

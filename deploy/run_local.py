@@ -36,6 +36,7 @@ ROOT = DEPLOY.parent
 sys.path.insert(0, str(DEPLOY))
 
 from render_nginx import render  # noqa: E402
+from warm import warm  # noqa: E402
 
 SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
 MAX_PROCESSES = 16
@@ -170,6 +171,8 @@ class Cluster:
                 del self._due[i]
                 old = proc
                 new = self.start_app(i)
+                # Warmed in the background: the supervisor goes on watching the others meanwhile.
+                threading.Thread(target=_warm_quietly, args=(self.backends[i],), daemon=True).start()
                 line = (f"app {i} ({self.backends[i]}) exited {old.returncode}: started again as pid {new.pid} "
                         f"after {self._delay[i]:.0f} s")
                 self.restarts.append(line)
@@ -183,6 +186,13 @@ class Cluster:
         if self.nginx is not None and self.nginx.poll() is not None:
             out.append(f"nginx exited {self.nginx.returncode}: {_tail(self.prefix / 'logs' / 'nginx.stderr')}")
         return out
+
+
+def _warm_quietly(backend: str) -> None:
+    try:
+        warm(backend)
+    except RuntimeError:
+        pass  # a process that fails its warm-up is a dead process: the supervisor restarts it
 
 
 def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, wait: float = 10.0) -> None:
@@ -249,6 +259,8 @@ def cluster(processes: int = 2, port: int | None = None, host: str = "127.0.0.1"
             if pending and time.monotonic() > deadline:
                 raise RuntimeError(f"app processes not healthy after {timeout:.0f} s: {sorted(pending)}")
             time.sleep(0.1)
+        for backend in state.backends:  # the first visitor finds the caches warm
+            warm(backend, timeout)
         with open(prefix / "logs" / "nginx.stderr", "wb") as err:
             state.nginx = subprocess.Popen([nginx, "-p", f"{prefix}/", "-c", str(state.config), "-e", "stderr"],
                                            stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL,

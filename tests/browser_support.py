@@ -24,8 +24,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(app: Path = ROOT / "app.py", timeout: float = 60.0):
-    """Run ``streamlit run app`` on 127.0.0.1 and a free port; yield (base URL, process); stop it by its PID."""
+def serve(app: Path = ROOT / "app.py", timeout: float = 60.0, warm: bool = False):
+    """Run ``streamlit run app`` on 127.0.0.1 and a free port; yield (base URL, process); stop it by its PID.
+    ``warm``: run the page once before yielding (``deploy/warm.py``, as the deploy scripts do at start)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless=true", "--server.address=127.0.0.1",
@@ -43,6 +44,11 @@ def serve(app: Path = ROOT / "app.py", timeout: float = 60.0):
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
             time.sleep(0.05)
+        if warm:
+            sys.path.insert(0, str(ROOT / "deploy"))
+            from warm import warm as warm_up
+
+            warm_up(url, timeout)
         yield url, proc
     finally:
         proc.terminate()

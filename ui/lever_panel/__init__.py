@@ -3,10 +3,11 @@ chart and figures follow a slider while it is dragged.
 
 How a drag goes:
 
-1. The first touch of a lever (pointer down, focus or a key) asks for its range (trigger ``touch``). The panel,
-   an ``st.fragment``, reruns alone: ``lib.sweep.sweep`` evaluates the lever's whole range in one call of the
-   model's vectorised projection, and the answer (``range_payload``) goes to the browser as data. The lever
-   element then carries ``data-range-ready="true"``.
+1. The first touch of a lever (pointer down, focus or a key) asks for its range (trigger ``touch``). The page
+   reruns (every cached figure is reused): ``lib.sweep.sweep`` evaluates the lever's whole range in one call of
+   the model's vectorised projection, and the answer (``range_payload``) goes to the browser as data. The lever
+   element then carries ``data-range-ready="true"``. Not a fragment: a page that reconnects to another server
+   process (a restart) gets a new session, which knows no fragment and would drop every trigger from one.
 2. While the thumb moves, the browser draws the headline chart and figures from the precomputed answer nearest
    the thumb, and says so when the thumb sits between two precomputed values. It computes no model quantity;
    even the figures' texts come formatted from here.
@@ -44,7 +45,6 @@ DEFAULT_KEY = "lever_panel"
 OVERLAY_TARGET = ".st-key-chart_headline"   # the page's headline chart: the preview covers it while dragging
 RANGES_SENT = 3       # [levers] ranges sent with each run: the browser keeps the others it has for the same scenario
 _REQUESTED = "_lever_panel_requested"      # session key: lever → token of the ranges asked for, latest last
-_COMMITTED = "_lever_panel_committed"      # session key: a release committed a value; the whole page reruns
 _LAST_COMMIT = "_lever_panel_last_commit"  # session key: (lever, value) of that release, for the page's next run
 KEY_COMMIT_MS = 350   # [ms] after the last arrow key, the value commits (a burst of presses commits once)
 BAND_COLOURS = ("#e3f2fd", "#fff3e0", "#e8f5e9", "#f3e5f5", "#fffde7", "#fce4ec")  # the named zones on a track
@@ -262,7 +262,6 @@ def _on_commit(component_key: str, names: tuple) -> None:
         return
     name, value = found
     st.session_state[name] = int(value) if LEVERS[name].integer else value
-    st.session_state[_COMMITTED] = True
     st.session_state[_LAST_COMMIT] = (name, value)
 
 
@@ -272,22 +271,16 @@ def render(key: tuple, names: Sequence[str], *, disabled: Sequence[str] = (), ta
            component_key: str = DEFAULT_KEY) -> tuple[str, float] | None:
     """Mount the panel for scenario ``key`` (see ``ui.cache``) with levers ``names``, in the current container.
 
-    A touch reruns the panel alone (a fragment); a release reruns the whole page, with the lever's new value in
-    ``st.session_state[name]`` already. Returns (lever, value) on the page run that follows a release, else None.
+    A touch or a release reruns the page; on a release the lever's new value is in ``st.session_state[name]``
+    already (its callback runs first). Returns (lever, value) on the page run that follows a release, else None.
     ``disabled``: levers shown greyed (the density line under the Oct 2022 vintage). ``target``: the CSS selector
     of the page's headline chart, which the preview covers while a lever moves (off screen: a card instead)."""
     committed = st.session_state.pop(_LAST_COMMIT, None)
-    _fragment(key, tuple(names), tuple(disabled), target, component_key)
+    _mount(key, tuple(names), tuple(disabled), target, component_key)
     return committed
 
 
-@st.fragment
-def _fragment(key: tuple, names: tuple, disabled: tuple, target: str, component_key: str) -> None:
-    committed = st.session_state.pop(_COMMITTED, False)
-    # Drawn even when a release has just committed: a fragment run that drew nothing would take the panel off the
-    # page, and the page's rerun would mount a new one (a keyboard user would lose the slider's focus).
+def _mount(key: tuple, names: tuple, disabled: tuple, target: str, component_key: str) -> None:
     _component(key=component_key, data=panel_data(key, names, disabled=disabled, target=target),
                on_touch_change=partial(_on_touch, component_key, names),
                on_commit_change=partial(_on_commit, component_key, names), width="stretch", height="content")
-    if committed:
-        st.rerun(scope="app")  # the page reads the committed value: every figure after release is an exact run

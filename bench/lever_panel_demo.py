@@ -24,6 +24,7 @@ scenario = cache.scenario_for(key)
 result, reference = cache.result(key), cache.reference(key)
 page_link.write(key, page_link.DEFAULT_VIEW, 0, st.session_state.get("pins", []))  # the address bar, as app.py
 names = lever_panel.panel_levers(scenario)
+first = lever_panel.basic_section(scenario)
 disabled = ("density_threshold",) if st.session_state.get("rule_vintage") == "oct-2022" else ()
 
 
@@ -44,13 +45,13 @@ st.markdown(f"#### Lever panel: {scenario.preset}")
 if is_phone():
     chart()
     with st.container(key="levers_box"):
-        lever_panel.render(key, names, disabled=disabled)
+        lever_panel.render(key, names, first=first, disabled=disabled)
 else:
     left, right = st.columns([5, 2], gap="medium")
     with left:
         chart()
     with right:
         with st.container(height=430, border=False, key="levers_box"):
-            lever_panel.render(key, names, disabled=disabled)
+            lever_panel.render(key, names, first=first, disabled=disabled)
 figures()
-st.caption(f"Exact run: {', '.join(f'{n}={float(st.session_state[n]):g}' for n in names)}", )
+st.caption(f"Exact run: {', '.join(f'{n}={float(st.session_state[n]):g}' for n in first)}", )

@@ -217,8 +217,52 @@ def test_the_filter_box_finds_a_lever_by_name(server, browser):
     assert len(headings) >= 1 and all(h for h in headings)
     box.fill("no such lever")
     assert page.locator("[data-lever]:not([hidden])").count() == 0
-    assert page.get_by_text("No lever here matches", exact=False).is_visible()
+    assert page.get_by_text("No lever matches", exact=False).is_visible()
     box.fill("")
     assert page.locator("[data-lever]:not([hidden])").count() == total
+    assert page.problems == []
+    context.close()
+
+
+def test_advanced_and_expert_levers_are_one_click_away_and_move_the_page(server, browser):
+    """One panel: the expert section opens with one click (or by the filter), its sliders drag and commit like
+    the basic ones, and each lever's "?" says where its value comes from, with links to its sources."""
+    context, page = open_panel(browser, server, "desktop")
+    expert = page.locator("details.lp-tier[data-tier=expert]")
+    mfu = page.locator("[data-lever=mfu] input")
+    assert expert.get_attribute("open") is None and not mfu.is_visible()
+    box = page.get_by_role("searchbox", name="Find a lever by name")
+    box.fill("utilisation")
+    assert expert.get_attribute("open") is not None and mfu.is_visible()
+    assert page.locator("details.lp-tier[data-tier=advanced]").is_hidden()  # no match there
+    box.fill("")
+    assert expert.get_attribute("open") is None  # back as the reader left it
+    expert.locator("summary").click()
+    assert mfu.is_visible()
+    before = story_figures(page)
+    start = float(mfu.get_attribute("aria-valuenow"))
+    mfu.focus()
+    page.locator("[data-lever=mfu][data-range-ready=true]").wait_for(timeout=30_000)
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(40)
+    value = round(start - 0.05, 2)
+    page.wait_for_function("(v) => location.search.includes(`mfu=${v}`)", arg=f"{value:g}", timeout=30_000)
+    shown = story_figures(page)
+    assert shown != before
+    scenario = lib.load_scenario(PRESET).with_levers(mfu=value)
+    from ui.lever_panel import figure_texts
+    from ui.views.story import headline_keys
+
+    reference = lib.run(lib.load_scenario(lib.compare.reference_name(scenario)))
+    result = lib.run(scenario)
+    assert shown == [v for v, _ in figure_texts(headline_keys(scenario), result.summary, reference.summary,
+                                                len(result.capability))]
+    why = page.get_by_role("button", name="About Leakage (smuggling)")
+    why.click()
+    about = page.locator("#lp-leakage-about")
+    assert about.is_visible() and "This preset's value" in about.inner_text()
+    hrefs = about.locator("a").evaluate_all("els => els.map(a => a.href)")
+    assert hrefs and all(h.startswith("https://") for h in hrefs)
     assert page.problems == []
     context.close()

@@ -1,13 +1,14 @@
-"""The controls: the preset, the rules and timing, every lever with its named bands, display choices, upload.
+"""The sidebar's controls: the preset, the rules and timing, display choices, upload; and what the lever panel
+shares with them (the gate rows, the promoted lines, each lever's source comments).
 
 Each control's value lives in ``st.session_state`` under its key (seeded from the link by ``ui.link``), so
-these functions only draw widgets. Basic levers sit beside the headline chart (so a lever and a chart are
-seen together, on a phone too); advanced and expert levers sit in the sidebar.
+these functions only draw widgets. Every lever sits in the lever panel beside the headline chart
+(``ui.lever_panel``: basic levers open, advanced and expert ones one click away, a filter box); the sidebar holds
+the preset, the rules and timing, the display and uploads.
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 import pandas as pd
@@ -15,8 +16,7 @@ import streamlit as st
 
 import lib
 from lib import link
-from lib.format import compact, number
-from lib.levers import LEVERS, RULES_GROUP, Lever
+from lib.levers import LEVERS
 from lib.scenario import NEVER, RULE_VINTAGE_CHOICES, baseline_path, source_comments
 
 from . import cache
@@ -26,30 +26,6 @@ from .text import md, with_sources
 COLOUR_CHOICES = {"neutral": "neutral (grey)", "capability": "more compute in green",
                   "controls": "tighter controls in green"}
 MAX_UPLOAD_MB = 1
-
-
-# ---- named bands ------------------------------------------------------------------------------
-
-def band_text(lever: Lever, value: float) -> str:
-    """Where the value sits among the lever's named reference points (En-ROADS style)."""
-    name = lever.band(value)
-    if name:
-        return f"= {name}"
-    points = sorted(lever.reference_points)
-    below = [p for p in points if p[0] < value]
-    above = [p for p in points if p[0] > value]
-    fmt = lambda p: f"{p[1]} ({number(p[0], lever.unit)})"  # noqa: E731
-    if below and above:
-        return f"between {fmt(below[-1])} and {fmt(above[0])}"
-    if above:
-        return f"below {fmt(above[0])}"
-    if below:
-        return f"above {fmt(below[-1])}"
-    return ""
-
-
-def _format(lever: Lever):
-    return lambda x: number(x, lever.unit) if lever.unit.startswith(("USD", "FLOP")) else compact(x)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -63,33 +39,6 @@ def lever_sources(preset: str) -> dict:
 
 
 _UNIT_TAG = re.compile(r"^\s*\[[^\]]*\]\s*")  # a source comment's leading "[unit]", shown beside the label already
-
-
-def lever_widget(lever: Lever, container, sources: dict, disabled: bool = False) -> None:
-    refs = " · ".join(f"{number(v, lever.unit)} {name}" for v, name in lever.reference_points)
-    help_text = with_sources(f"{lever.help}\n\nAllowed: {lever.allowed()}. Named points: {refs}.\n\n"
-                             f"This preset's value: {_UNIT_TAG.sub('', sources.get(lever.name, 'see the baseline file'))}")
-    label = f"{lever.label} [{lever.unit}]"
-    value = st.session_state[lever.name]
-    if lever.unit == "switch 0/1":  # a yes/no decision: two choices, not a slider
-        container.radio(lever.label, [0, 1], key=lever.name, help=help_text, horizontal=True,
-                        format_func=lambda x: "allowed" if x else "no", disabled=disabled)
-        return
-    if lever.log_scale:
-        options = sorted(set(cache.log_options()[lever.name]) | {float(value)})
-        container.select_slider(label, options=options, key=lever.name, help=help_text, format_func=_format(lever),
-                                disabled=disabled)
-    elif lever.integer:
-        container.slider(label, int(lever.minimum), int(lever.maximum), step=int(lever.step), key=lever.name,
-                         help=help_text, disabled=disabled)
-    else:
-        decimals = max(0, -math.floor(math.log10(lever.step))) if lever.step < 1 else 0
-        container.slider(label, float(lever.minimum), float(lever.maximum), step=float(lever.step), key=lever.name,
-                         help=help_text, disabled=disabled, format=f"%.{decimals}f")
-    if disabled:  # greyed out: say why rather than name a line that does not apply
-        container.caption("The Oct 2022 rule has no density prong, so this line does not apply.")
-        return
-    container.caption(md(band_text(lever, float(st.session_state[lever.name]))))
 
 
 # Per foreign SKU in question, the US licence beside China's acceptance (the live question is one move away).
@@ -106,35 +55,6 @@ def case_by_case_in_force(scenario) -> bool:
 def promoted(scenario) -> tuple:
     """Advanced levers shown with the basic ones for this scenario: the case-by-case lines where they are in force."""
     return CASE_BY_CASE_LINES if case_by_case_in_force(scenario) else ()
-
-
-def basic_levers(container, preset: str, vintage: str, scenario=None) -> None:
-    """The basic levers beside the headline chart: the US licence and China's gate side by side, then each group,
-    with the rule's lines in the order that acts under the rule in force at the reading year."""
-    sources = lever_sources(preset)
-    container.markdown("**US licence · China's gate**")
-    for us_levers, gate_lever in GATE_ROWS:
-        left, right = container.columns(2, gap="small")
-        for name in us_levers:
-            lever_widget(LEVERS[name], left, sources)
-        lever_widget(LEVERS[gate_lever], right, sources)
-    shown = {name for names, gate in GATE_ROWS for name in (*names, gate)}
-    extra = promoted(scenario) if scenario is not None else ()
-    rule_levers = [*extra, *(n for n, lever in LEVERS.items() if lever.group == RULES_GROUP and lever.tier == "basic")]
-    if extra:
-        container.caption("The Jan 2026 case-by-case window is in force: its lines come first.")
-    group = None
-    for lever in LEVERS.values():
-        if lever.tier != "basic" or lever.name in shown or lever.group == RULES_GROUP:
-            continue
-        if lever.group != group:
-            group = lever.group
-            container.markdown(f"**{md(group)}**")
-        lever_widget(lever, container, sources)
-    container.markdown(f"**{md(RULES_GROUP)}**")
-    for name in rule_levers:
-        lever_widget(LEVERS[name], container, sources,
-                     disabled=name == "density_threshold" and vintage == "oct-2022")
 
 
 # ---- the sidebar ------------------------------------------------------------------------------
@@ -156,11 +76,11 @@ def read_pins(texts, custom: str) -> tuple[list, list]:
     """Pins from a file (self-contained, as the session keeps them), each through the link's gate
     (``lib.link.decode_pin``): (the good ones; a notice per bad one)."""
     pins, notices = [], []
-    for number, text in enumerate(texts, start=1):
+    for index, text in enumerate(texts, start=1):
         try:
             pins.append(link.encode_pin(link.decode_pin(text)))
         except lib.ScenarioError as exc:
-            notices.append(f"The file's pin #{number} was left out: {exc}")
+            notices.append(f"The file's pin #{index} was left out: {exc}")
     return pins, notices
 
 
@@ -226,17 +146,8 @@ def sidebar(base: lib.Scenario) -> dict:
     sb.select_slider("Reading year (gap, fleet)", options=years, key="reading_year",
                      help="The year the headline reads the frontier gap and the fleet at.")
 
-    sources = lever_sources(st.session_state["preset"])
-    beside_chart = promoted(base)
-    with sb.expander("Advanced levers"):
-        for lever in LEVERS.values():
-            if lever.tier == "advanced" and lever.name not in beside_chart:
-                lever_widget(lever, st, sources,
-                             disabled=lever.name == "density_threshold" and st.session_state["rule_vintage"] == "oct-2022")
-    with sb.expander("Expert assumptions"):
-        for lever in LEVERS.values():
-            if lever.tier == "expert":
-                lever_widget(lever, st, sources)
+    sb.caption("Every lever, with advanced and expert ones one click away and a filter box, is in the lever "
+               "panel beside the headline chart.")
 
     sb.subheader("Display")
     if st.session_state.get("samples") not in SAMPLE_CHOICES:

@@ -35,6 +35,7 @@ import lib
 from lib import sweep as lib_sweep
 from lib.format import compact, number
 from lib.levers import LEVERS, RULES_GROUP, Lever
+from lib.sources import KEY_IN_TEXT, load_sources
 
 from .. import cache
 from ..link import snap
@@ -62,9 +63,9 @@ _component = st.components.v2.component(
 GATE_HEADING = "US licence · China's gate"   # the first rows, as the story heads them
 
 
-def panel_levers(scenario, promoted: Sequence[str] | None = None) -> tuple[str, ...]:
-    """The basic levers in the order the story shows them: the US licence and China's gate, then each group,
-    the rule's lines last (the advanced lines ``ui.controls.promoted`` puts beside the chart first among them)."""
+def basic_section(scenario, promoted: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The levers shown open, in the order the story shows them: the US licence and China's gate, then each
+    basic group, the rule's lines last (the advanced lines ``ui.controls.promoted`` puts in force first among them)."""
     from ..controls import GATE_ROWS
     from ..controls import promoted as promoted_lines
 
@@ -73,6 +74,19 @@ def panel_levers(scenario, promoted: Sequence[str] | None = None) -> tuple[str, 
     rest = [n for n, lever in LEVERS.items() if lever.tier == "basic" and n not in first and lever.group != RULES_GROUP]
     rule = [*promoted, *(n for n, lever in LEVERS.items() if lever.group == RULES_GROUP and lever.tier == "basic")]
     return tuple(dict.fromkeys([*first, *rest, *rule]))
+
+
+TIERS = ("advanced", "expert")   # behind one click each, in the same panel, after the basic section
+
+
+def panel_levers(scenario, promoted: Sequence[str] | None = None) -> tuple[str, ...]:
+    """Every lever, in the panel's order: the basic section (``basic_section``), then the advanced levers, then
+    the expert assumptions, each by group as the levers table lists them."""
+    first = basic_section(scenario, promoted)
+    groups = list(dict.fromkeys(lever.group for lever in LEVERS.values()))  # each group once, in table order
+    rest = sorted((n for n, lever in LEVERS.items() if lever.tier in TIERS and n not in first),
+                  key=lambda n: (TIERS.index(LEVERS[n].tier), groups.index(LEVERS[n].group)))  # stable: table order
+    return (*first, *rest)
 
 
 def _heading(name: str) -> str:
@@ -112,7 +126,7 @@ def _static_spec(name: str) -> dict:
     """What does not change with the scenario: bounds, positions, named points and their zones on the track."""
     lever = LEVERS[name]
     options = positions(lever)
-    spec = {"name": name, "label": lever.label, "unit": lever.unit, "group": _heading(name), "help": lever.help,
+    spec = {"name": name, "label": lever.label, "unit": lever.unit, "group": _heading(name),
             "integer": bool(lever.integer)}
     if options is None:
         decimals = max(0, -math.floor(math.log10(lever.step))) if lever.step < 1 else 0
@@ -192,13 +206,40 @@ def range_payload(lever_key: tuple, name: str) -> dict:
 
 # ---- what the browser gets each run ------------------------------------------------------------------
 
-def lever_specs(key: tuple, names: Sequence[str], disabled: Sequence[str] = ()) -> list[dict]:
+@lru_cache(maxsize=512)
+def about(name: str, preset: str) -> dict:
+    """What the lever's "?" opens: what it does, what is allowed, where this preset's value comes from, and the
+    keys of the sources its text cites (``cited_sources`` sends each once), all as data for ``textContent``."""
+    from ..controls import _UNIT_TAG, lever_sources
+
+    lever = LEVERS[name]
+    comment = _UNIT_TAG.sub("", lever_sources(preset).get(name, "see the baseline file"))
+    table = load_sources()
+    keys = dict.fromkeys(KEY_IN_TEXT.findall(f"{lever.help} {comment}"))
+    cited = [k for k in keys if k in table and table[k].url.startswith(("https://", "http://"))]
+    return {"text": lever.help, "allowed": f"Allowed: {lever.allowed()}.", "value": f"This preset's value: {comment}",
+            "sources": cited}
+
+
+def cited_sources(specs: Sequence[dict]) -> dict:
+    """The sources the levers' notes cite, once each: key → address, author, whether the address was verified."""
+    table = load_sources()
+    keys = dict.fromkeys(k for spec in specs for k in spec["about"]["sources"])
+    return {k: {"url": table[k].url, "author": table[k].author, "verified": bool(table[k].verified)} for k in keys}
+
+
+def lever_specs(key: tuple, names: Sequence[str], disabled: Sequence[str] = (),
+                first: Sequence[str] | None = None) -> list[dict]:
+    """Each lever as the browser draws it. ``first``: the levers of the open (basic) section; the others go
+    behind their tier's "Advanced levers" or "Expert assumptions" toggle."""
     ss = st.session_state
+    first = set(names if first is None else first)
     out = []
     for name in names:
         lever = LEVERS[name]
         value = float(ss[name]) if name in ss else float(cache.scenario_for(key).lever(name))
-        spec = dict(_static_spec(name), value=value, token=token(key, name), disabled=name in disabled)
+        spec = dict(_static_spec(name), value=value, token=token(key, name), disabled=name in disabled,
+                    tier="basic" if name in first else lever.tier, about=about(name, key[0]))
         if name in disabled:
             spec["note"] = "The Oct 2022 rule has no density prong, so this line does not apply."
         if spec["kind"] == "options" and value not in spec["options"]:  # a value from a link: a position of its own
@@ -208,13 +249,15 @@ def lever_specs(key: tuple, names: Sequence[str], disabled: Sequence[str] = ()) 
     return out
 
 
-def panel_data(key: tuple, names: Sequence[str], *, disabled: Sequence[str] = (), target: str = OVERLAY_TARGET,
+def panel_data(key: tuple, names: Sequence[str], *, disabled: Sequence[str] = (), first: Sequence[str] | None = None,
+               target: str = OVERLAY_TARGET,
                title: str = "Training runs: what the fleet can train vs the planned run and the frontier") -> dict:
-    specs = lever_specs(key, names, disabled)
+    specs = lever_specs(key, names, disabled, first)
     requested = st.session_state.get(_REQUESTED, {})
     current = {spec["name"]: spec["token"] for spec in specs}
     wanted = [n for n, t in requested.items() if current.get(n) == t][-RANGES_SENT:]
-    return {"levers": specs, "ranges": {n: range_payload(range_key(key, n), n) for n in wanted},
+    return {"levers": specs, "sources": cited_sources(specs),
+            "ranges": {n: range_payload(range_key(key, n), n) for n in wanted},
             "target": target, "title": title, "keyCommitMs": KEY_COMMIT_MS}
 
 
@@ -267,20 +310,21 @@ def _on_commit(component_key: str, names: tuple) -> None:
 
 # ---- mounting -------------------------------------------------------------------------------------------
 
-def render(key: tuple, names: Sequence[str], *, disabled: Sequence[str] = (), target: str = OVERLAY_TARGET,
-           component_key: str = DEFAULT_KEY) -> tuple[str, float] | None:
+def render(key: tuple, names: Sequence[str], *, disabled: Sequence[str] = (), first: Sequence[str] | None = None,
+           target: str = OVERLAY_TARGET, component_key: str = DEFAULT_KEY) -> tuple[str, float] | None:
     """Mount the panel for scenario ``key`` (see ``ui.cache``) with levers ``names``, in the current container.
 
     A touch or a release reruns the page; on a release the lever's new value is in ``st.session_state[name]``
     already (its callback runs first). Returns (lever, value) on the page run that follows a release, else None.
-    ``disabled``: levers shown greyed (the density line under the Oct 2022 vintage). ``target``: the CSS selector
+    ``disabled``: levers shown greyed (the density line under the Oct 2022 vintage). ``first``: the levers shown
+    open (default: all of ``names``); the rest sit behind their tier's toggle. ``target``: the CSS selector
     of the page's headline chart, which the preview covers while a lever moves (off screen: a card instead)."""
     committed = st.session_state.pop(_LAST_COMMIT, None)
-    _mount(key, tuple(names), tuple(disabled), target, component_key)
+    _mount(key, tuple(names), tuple(disabled), None if first is None else tuple(first), target, component_key)
     return committed
 
 
-def _mount(key: tuple, names: tuple, disabled: tuple, target: str, component_key: str) -> None:
-    _component(key=component_key, data=panel_data(key, names, disabled=disabled, target=target),
+def _mount(key: tuple, names: tuple, disabled: tuple, first, target: str, component_key: str) -> None:
+    _component(key=component_key, data=panel_data(key, names, disabled=disabled, first=first, target=target),
                on_touch_change=partial(_on_touch, component_key, names),
                on_commit_change=partial(_on_commit, component_key, names), width="stretch", height="content")

@@ -8,6 +8,7 @@ const PANELS = new WeakMap();
 const KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
 const RETRY_MS = 4000;      // a range asked for and not arrived by then is asked for again
 const SETTLE_MS = 15000;    // a committed value the page has not confirmed by then stops holding the slider
+const TIER_TITLES = { advanced: "Advanced levers", expert: "Expert assumptions" };
 const COLOURS = { largest: "#1565c0", planned: "#6d4c41", frontier: "#7b1fa2", reference: "#1565c0", runway: "#c62828" };
 
 export default function (component) {
@@ -64,6 +65,10 @@ class Panel {
     this.filter = root.querySelector(".lp-filter");
     this.empty = root.querySelector(".lp-empty");
     this.filter.addEventListener("input", () => this.applyFilter());
+    this.resize = new ResizeObserver(() => { for (const item of this.items.values()) this.quietZones(item); });
+    this.resize.observe(this.list);
+    this.list.addEventListener("toggle", () => { for (const item of this.items.values()) this.quietZones(item); },
+                               true);
     this.items = new Map();      // lever → {el, input, value, caption, spec, sig}
     this.ranges = new Map();     // lever → precomputed range (with its token)
     this.asked = new Map();      // lever → {token, at}
@@ -80,6 +85,7 @@ class Panel {
   }
 
   destroy() {
+    this.resize.disconnect();
     window.removeEventListener("pointerup", this.onPointerUp, true);
     window.removeEventListener("pointercancel", this.onPointerUp, true);
     clearTimeout(this.keyTimer);
@@ -91,13 +97,13 @@ class Panel {
     this.data = data;
     for (const [name, range] of Object.entries(data.ranges || {})) this.ranges.set(name, range);
     const specs = data.levers || [];
-    const layout = JSON.stringify(specs.map((s) => [s.name, s.group]));
+    const layout = JSON.stringify(specs.map((s) => [s.name, s.group, s.tier || "basic"]));
     if (layout !== this.layout && this.active === null) this.rebuildList(specs, layout);
     for (const spec of specs) {
       let item = this.items.get(spec.name);
       if (!item) continue;
       const sig = JSON.stringify([spec.kind, spec.min, spec.max, spec.step, spec.options, spec.label, spec.disabled,
-                                  spec.zones]);
+                                  spec.zones, spec.about]);
       if (sig !== item.sig && spec.name !== this.active) this.fill(item, spec, sig);
       item.spec = spec;
       const range = this.ranges.get(spec.name);
@@ -117,39 +123,72 @@ class Panel {
     this.layout = layout;
     this.list.replaceChildren();
     this.items.clear();
-    let group = null;
+    this.rows = [];        // in order: {heading} or {item}, each with the tier section it sits in
+    this.tiers = [];       // the <details> of the advanced and expert sections
+    let group = null, tier = "basic", parent = this.list;
     for (const spec of specs) {
+      const specTier = spec.tier || "basic";
+      if (specTier !== tier) {  // a tier behind one click: a disclosure with its count
+        tier = specTier;
+        group = null;
+        parent = el("details", "lp-tier");
+        parent.dataset.tier = tier;
+        const count = specs.filter((s) => (s.tier || "basic") === tier).length;
+        parent.appendChild(el("summary", "lp-tier-title", `${TIER_TITLES[tier] || tier} (${count})`));
+        this.list.appendChild(parent);
+        this.tiers.push(parent);
+      }
       if (spec.group !== group) {
         group = spec.group;
-        this.list.appendChild(el("div", "lp-group", group));
+        const heading = el("div", "lp-group", group);
+        parent.appendChild(heading);
+        this.rows.push({ heading, section: parent });
       }
       const item = this.makeItem(spec);
       this.items.set(spec.name, item);
-      this.list.appendChild(item.el);
+      parent.appendChild(item.el);
+      this.rows.push({ item, section: parent });
     }
     this.applyFilter();
   }
 
-  // The filter box: a lever shows when its label or its group holds every word typed (any case); a group's
-  // heading shows when one of its levers does.
+  // The filter box: a lever shows when its label, group or unit holds every word typed (any case); a group's
+  // heading shows when one of its levers does; a tier with a match opens while the filter is on, and goes back
+  // to how the reader left it when the box is cleared.
   applyFilter() {
     const words = this.filter.value.toLowerCase().split(/\s+/).filter(Boolean);
     let heading = null, headingShown = false, any = false;
-    for (const node of this.list.children) {
-      if (node.classList.contains("lp-group")) {
-        if (heading) heading.hidden = !headingShown;
-        heading = node;
+    const hits = new Set();
+    const closeHeading = () => { if (heading) heading.hidden = !headingShown; };
+    for (const row of this.rows || []) {
+      if (row.heading) {
+        closeHeading();
+        heading = row.heading;
         headingShown = false;
         continue;
       }
-      const item = this.items.get(node.dataset.lever);
-      const text = `${item.spec.label} ${item.spec.group} ${item.spec.unit}`.toLowerCase();
+      const spec = row.item.spec;
+      const text = `${spec.label} ${spec.group} ${spec.unit}`.toLowerCase();
       const shown = words.every((w) => text.includes(w));
-      node.hidden = !shown;
+      row.item.el.hidden = !shown;
       headingShown = headingShown || shown;
       any = any || shown;
+      if (shown) hits.add(row.section);
     }
-    if (heading) heading.hidden = !headingShown;
+    closeHeading();
+    for (const details of this.tiers || []) {
+      if (words.length) {
+        if (details.dataset.readerOpen === undefined) details.dataset.readerOpen = details.open ? "1" : "0";
+        details.hidden = !hits.has(details);
+        details.open = hits.has(details);
+      } else {
+        details.hidden = false;
+        if (details.dataset.readerOpen !== undefined) {
+          details.open = details.dataset.readerOpen === "1";
+          delete details.dataset.readerOpen;
+        }
+      }
+    }
     this.empty.hidden = any;
   }
 
@@ -163,7 +202,12 @@ class Panel {
     label.htmlFor = id;
     const value = el("output", "lp-value");
     value.htmlFor = id;
-    head.append(label, value);
+    // "?" opens what the lever does, what is allowed, where this preset's value comes from, and its sources.
+    const why = el("button", "lp-why", "?");
+    why.type = "button";
+    why.setAttribute("aria-expanded", "false");
+    why.setAttribute("aria-controls", `${id}-about`);
+    head.append(label, why, value);
     const track = el("div", "lp-track");
     const zones = el("div", "lp-zones");
     zones.setAttribute("aria-hidden", "true");
@@ -176,8 +220,16 @@ class Panel {
     described.id = `${id}-points`;
     input.setAttribute("aria-describedby", described.id);
     const note = el("div", "lp-note");
-    node.append(head, track, caption, note, described);
-    const item = { el: node, input, label, value, zones, caption, note, described, spec, sig: "" };
+    const about = el("div", "lp-about");
+    about.id = `${id}-about`;
+    about.hidden = true;
+    why.setAttribute("aria-label", `About ${spec.label}`);
+    why.addEventListener("click", () => {
+      about.hidden = !about.hidden;
+      why.setAttribute("aria-expanded", about.hidden ? "false" : "true");
+    });
+    node.append(head, about, track, caption, note, described);
+    const item = { el: node, input, label, value, zones, caption, note, described, about, spec, sig: "" };
     input.addEventListener("pointerdown", () => this.start(item, "pointer"));
     input.addEventListener("focus", () => this.ask(item));
     input.addEventListener("keydown", (event) => {
@@ -203,7 +255,8 @@ class Panel {
     item.spec = spec;
     const { input } = item;
     item.label.textContent = `${spec.label} [${spec.unit}]`;
-    item.label.title = spec.help || "";
+    item.label.title = (spec.about && spec.about.text) || "";
+    this.fillAbout(item.about, spec.about);
     if (spec.kind === "options") {
       input.min = "0";
       input.max = String(spec.options.length - 1);
@@ -225,9 +278,39 @@ class Panel {
       z.title = zone.name;
       item.zones.appendChild(z);
     }
+    requestAnimationFrame(() => this.quietZones(item));
     const points = (spec.points || []).map((p) => `${p.text} ${p.name}`).join("; ");
     item.described.textContent = points ? `Named points: ${points}.` : "";
     this.setValue(item, spec.value);
+  }
+
+  // A zone too narrow for its name shows only its colour (the name is in its title, the caption and the
+  // slider's spoken text), so no label is ever cut.
+  quietZones(item) {
+    for (const z of item.zones.children) {
+      z.classList.remove("lp-zone-quiet");
+      if (z.scrollWidth > z.clientWidth + 1) z.classList.add("lp-zone-quiet");
+    }
+  }
+
+  fillAbout(box, about) {
+    box.replaceChildren();
+    if (!about) return;
+    for (const text of [about.text, about.allowed, about.value]) if (text) box.appendChild(el("p", "", text));
+    const table = (this.data && this.data.sources) || {};
+    const sources = (about.sources || []).map((key) => ({ key, ...(table[key] || {}) }))
+      .filter((s) => typeof s.url === "string" && /^https?:\/\//.test(s.url));
+    if (!sources.length) return;
+    const line = el("p", "", "Sources: ");
+    sources.forEach((s, i) => {
+      const a = el("a", "", `[${s.key}] ${s.author || ""}${s.verified ? "" : " (unverified link)"}`);
+      a.href = s.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      if (i) line.appendChild(document.createTextNode(" · "));
+      line.appendChild(a);
+    });
+    box.appendChild(line);
   }
 
   // ---- values and their texts ---------------------------------------------------------------------

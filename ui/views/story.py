@@ -170,7 +170,8 @@ def _levers(page: Page, vintage: str) -> None:
     """The basic levers as one panel whose headline follows a lever while it is dragged; a release commits the
     value and the page reruns, so every figure after it is an exact run (``ui.lever_panel``)."""
     disabled = ("density_threshold",) if vintage == "oct-2022" else ()
-    lever_panel.render(page.key, lever_panel.panel_levers(base_scenario(page.key[0], page.key[1])),
+    base = base_scenario(page.key[0], page.key[1])
+    lever_panel.render(page.key, lever_panel.panel_levers(base), first=lever_panel.basic_section(base),
                        disabled=disabled)
 
 
@@ -211,7 +212,7 @@ def render(page: Page, vintage: str) -> None:
         # and can drag a slider, and thirteen open sliders push the rest a screen away: an expander, one tap.
         _headline_chart(page)
         box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
-        box.caption("Presets, the rule vintage and every other lever: the » menu at the top left.")
+        box.caption("Presets, the rule vintage, the timing and uploads: the » menu at the top left.")
         with box:
             _levers(page, vintage)
         st.markdown(rest)

@@ -8,6 +8,8 @@ positions (En-ROADS style bands) that the app shows beside the slider.
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 
 from .errors import ScenarioError, suggest
@@ -65,9 +67,25 @@ class Lever:
         return number
 
     def parse_link(self, value, where: str = "URL parameter ") -> tuple[float, str]:
-        """Parse a value from a link: out of range or between whole numbers is clamped, with a notice."""
-        return parse_number(value, f"{where}{self.name}", self.minimum, self.maximum, integer=self.integer,
-                            unit=self.unit, clamp=True)
+        """Parse a value from a link as the page's control holds it: out of range or between whole numbers is
+        clamped, and a value between a linear slider's steps goes to the nearest step, each with a notice."""
+        number, notice = parse_number(value, f"{where}{self.name}", self.minimum, self.maximum,
+                                      integer=self.integer, unit=self.unit, clamp=True)
+        stepped = self.on_step(number)
+        if not notice and not math.isclose(stepped, number, rel_tol=1e-12, abs_tol=1e-12):
+            notice = (f"{where}{self.name}: {number:g} is between the slider's steps (allowed: steps of "
+                      f"{self.step:g} from {self.minimum:g}); used {stepped:g}.")
+        return stepped, notice
+
+    def on_step(self, value: float) -> float:
+        """The value as the page's control holds it [the lever's unit]: whole numbers for integer levers, the step
+        grid from the minimum for linear sliders; log sliders take any value (it joins their options)."""
+        if self.integer:
+            return float(round(value))
+        if self.log_scale:
+            return float(value)
+        steps = round((value - self.minimum) / self.step)
+        return float(round(self.minimum + steps * self.step, 10))
 
     def allowed(self) -> str:
         kind = "whole numbers " if self.integer else ""

@@ -72,7 +72,7 @@ def _on_step(lever: Lever, value: float) -> float:
     if lever.integer:
         return float(round(value))
     steps = round((value - lever.minimum) / lever.step)
-    return float(round(lever.minimum + steps * lever.step, 10))  # as ui.link.snap: the slider's own values
+    return float(round(lever.minimum + steps * lever.step, 10))  # as Lever.on_step for linear sliders
 
 
 # ---- structure --------------------------------------------------------------------------------------

@@ -109,8 +109,11 @@ def test_first_screen_tells_the_story(server, browser, kind):
         assert box(slider)["y"] + box(slider)["height"] <= height, box(slider)
         assert page.evaluate("""() => Array.from(document.querySelectorAll('.st-key-levers_box, .st-key-levers_box *'))
             .every(e => !['auto', 'scroll'].includes(getComputedStyle(e).overflowY) || e.scrollHeight <= e.clientHeight + 1)""")
-    else:
-        assert box(slider)["y"] - (chart_box["y"] + chart_box["height"]) < height * 0.6  # a lever and the chart
+    else:  # the figures, then the levers: opening them leaves the chart and the figures above, one screen away
+        figures = box(page.locator(".st-key-story_figures"))
+        assert figures["y"] >= chart_box["y"] + chart_box["height"] - 1
+        assert box(slider)["y"] >= figures["y"] + figures["height"] - 1
+        assert box(slider)["y"] - (chart_box["y"] + chart_box["height"]) < height, box(slider)
     # No internal key names in what a reader sees.
     text = page.evaluate("() => document.body.innerText")
     assert not INTERNAL.findall(text), INTERNAL.findall(text)[:5]

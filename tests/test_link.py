@@ -262,14 +262,14 @@ def uploads():
 
 def test_pins_of_an_upload_share_one_copy_of_it(uploads):
     custom = uploads["a"]
-    pins = tuple(link.encode_pin(link.LinkState(preset="baidu-2023", custom=custom, levers=(("leakage", 0.1 * i),),
+    pins = tuple(link.encode_pin(link.LinkState(preset="baidu-2023", custom=custom, levers=(("leakage", i / 10),),
                                                 label=f"#{i}")) for i in range(1, 5))
     state = link.LinkState(preset="baidu-2023", custom=custom, pins=pins)
     query = link.to_query(state)
     assert len(query) < len(custom) + 2_000 and query.count("custom=") == 1   # not 5 copies (the issue: 143,817)
     again, notices = parse(query)
     assert notices == [] and again.pins == pins and again.custom == custom
-    assert [link.scenario_for(link.decode_pin(p)).lever("leakage") for p in again.pins] == [0.1, 0.2, 0.30000000000000004, 0.4]
+    assert [link.scenario_for(link.decode_pin(p)).lever("leakage") for p in again.pins] == [0.1, 0.2, 0.3, 0.4]
 
 
 def test_pins_of_another_upload_share_one_copy_too(uploads):
@@ -318,7 +318,8 @@ def _states(uploads):
         lever = LEVERS[name]
         if lever.integer:
             return st.integers(int(lever.minimum), int(min(lever.maximum, lever.minimum + 1_000))).map(float)
-        return st.floats(lever.minimum, lever.maximum, allow_nan=False)
+        # As the page's controls hold values (the link reader puts a value between steps on the nearest one).
+        return st.floats(lever.minimum, lever.maximum, allow_nan=False).map(lever.on_step)
 
     @st.composite
     def scenario_state(draw, label=False):
@@ -459,3 +460,17 @@ def test_an_upload_too_large_for_a_link_loads_and_the_page_offers_the_file_inste
     warnings = [w.value.replace("\\", "") for w in at.warning]
     assert any("does not fit in a link" in w and "(TOML)" in w for w in warnings), warnings
     assert any(b.proto.label.startswith("Scenario file (TOML), to upload instead") for b in at.get("download_button"))
+
+
+def test_a_value_between_steps_reads_the_same_on_the_page_in_the_diff_and_the_cli():
+    """One rule (Lever.on_step): a link's leakage=0.333 is 0.33 wherever the link is read, with a notice."""
+    state, notices = parse("preset=baidu-2023&leakage=0.333&demand_growth=2.26&what_if_notice_months=3")
+    levers = dict(state.levers)
+    assert levers["leakage"] == 0.33 and levers["demand_growth"] == 2.3  # its step is 0.1
+    assert any("0.333 is between the slider's steps (allowed: steps of 0.01 from 0); used 0.33" in n for n in notices)
+    scenario, _ = link.read_link_or_file("https://x.example/?preset=baidu-2023&leakage=0.333")
+    assert scenario.lever("leakage") == 0.33
+    # A pin is the app's own writing: one between steps is refused whole, with what is allowed.
+    with pytest.raises(lib.ScenarioError, match=r"pin: leakage: 0.333 is between the slider's steps \(allowed"):
+        link.pin_state_from({"preset": "baidu-2023", "levers": {"leakage": 0.333}})
+

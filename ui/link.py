@@ -7,7 +7,6 @@ scenario can be computed before the controls are drawn.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import streamlit as st
@@ -30,16 +29,10 @@ def query_dict() -> dict:
     return {key: params.get_all(key) for key in params.keys()}
 
 
-def snap(name: str, value: float, options: dict) -> float:
-    """A value as the control can hold it: whole numbers for integer levers, the step grid for linear sliders.
-    Log sliders take any value (the value joins their options)."""
-    lever = LEVERS[name]
-    if lever.integer:
-        return float(round(value))
-    if lever.log_scale:
-        return float(value)
-    steps = round((value - lever.minimum) / lever.step)
-    return float(round(lever.minimum + steps * lever.step, 10))
+def snap(name: str, value: float, options: dict | None = None) -> float:
+    """A value as the control can hold it (``lib.levers.Lever.on_step``, the one rule the link reader, the diff
+    and the CLI use too)."""
+    return LEVERS[name].on_step(value)
 
 
 def base_values(scenario: lib.Scenario, options: dict) -> dict:
@@ -67,11 +60,7 @@ def read_once(options: dict) -> None:
         state, notices = link.LinkState(), [str(exc)]
     base = link.base_scenario(state.preset, state.custom)
     values = base_values(base, options)
-    for name, value in state.levers:
-        snapped = snap(name, value, options)
-        if not math.isclose(snapped, value, rel_tol=1e-12, abs_tol=1e-12):
-            notices.append(f"URL parameter {name}: {value:g} is between the slider's steps; used {snapped:g}.")
-        values[name] = snapped
+    values.update(state.levers)  # already on the sliders' steps (lib.link reads them as the controls hold them)
     values.update(dict(state.fields))
     st.session_state.update(preset=state.preset, custom=state.custom, view=state.view or DEFAULT_VIEW,
                             samples=state.samples, pins=list(state.pins), notices=notices,

@@ -207,17 +207,18 @@ def render(page: Page, vintage: str) -> None:
     evidence_line = " ".join([_evidence_tally(page), *cache.stock_alternatives(page.key)])
 
     if phone:
-        # A phone shows one column: the chart first, so it opens the page; the levers right under it, so a lever
-        # and the chart are seen together; then the figures. A box that scrolls inside the page catches the thumb
-        # and can drag a slider, and thirteen open sliders push the rest a screen away: an expander, one tap.
+        # A phone shows one column: the chart first, so it opens the page; the figures under it; then the levers,
+        # so opening them leaves the chart and the figures above (and a moving lever's preview card shows both).
+        # A box that scrolls inside the page catches the thumb and can drag a slider, and open sliders push the
+        # rest a screen away: an expander, one tap.
         _headline_chart(page)
+        _figures_and_notes(page, same)
         box = st.expander("Levers: export rules, enforcement, substitution, HBM", key="levers_box")
         box.caption("Presets, the rule vintage, the timing and uploads: the » menu at the top left.")
         with box:
             _levers(page, vintage)
         st.markdown(rest)
         st.caption(evidence_line)
-        _figures_and_notes(page, same)
         return
     # The chart with the levers beside it, right under the verdict: the first screen holds the claim, the answer,
     # the whole chart and what moves it. The rest of the answer and the figures follow under the chart, in its

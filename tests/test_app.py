@@ -475,3 +475,18 @@ def test_a_file_with_a_bad_pin_keeps_the_rest():
         at.run()
         assert not at.exception and len(at.session_state["pins"]) == 1
         assert any("pin #1 was left out" in w.value.replace("\\", "") for w in at.warning)
+
+
+def test_the_units_are_explained_where_they_first_appear():
+    """H100e, H100e-years and '910B per H100' (the reference chip) on first use: the verdict's help and the
+    H100e-years figure's help carry their glossary entries."""
+    from lib import units
+
+    glossary = dict(units.glossary())
+    app = make({"preset": "china-2026"})
+    helps = [m.proto.help for m in app.markdown if m.proto.help]
+    verdict = next(h for h in helps if "Largest feasible run" in h.replace("\\", ""))
+    for term in ("H100e", "H100e-years", "Reference chip"):
+        assert f"**{term.replace('-', chr(92) + '-')}**" in verdict or f"**{term}**" in verdict, term
+    figure = next(m for m in app.metric if m.label.startswith("H100e-years"))
+    assert figure.proto.help == glossary["H100e-years"]

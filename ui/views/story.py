@@ -52,10 +52,12 @@ GAP_HELP = {
                                       "year. The US side is a sourced path (world stock × US share), not a model.",
     "runway_reserve_only_months": "Months the chips held at the start, plus those already on order, keep the planned "
                                   "run feasible, with no new supply: the reserve Robin Li spoke of.",
+    # Where the unit first appears on the page: its glossary entry (lib.units), word for word.
+    "h100e_years_total": dict(units.glossary())["H100e-years"],
 }
 EVIDENCE_KEY = ("Outside estimates, one marker shape per source: hollow = used to build this scenario (an input), "
                 "filled = compared with the model (a check). Hover a marker for its source and how it maps.")
-TERMS = ("Planned run", "Largest feasible run", "Runway", "Frontier gap", "H100e")
+TERMS = ("Planned run", "Largest feasible run", "Runway", "Frontier gap", "H100e", "H100e-years", "Reference chip")
 
 
 def _terms_help() -> str:

@@ -172,7 +172,9 @@ def test_lever_change_updates_metric_chart_and_url(app):
 def test_a_lever_that_moves_nothing_says_why():
     at = make({"tpp_threshold": "50000"})
     notes = " ".join(i.value for i in at.info)
-    assert "TPP threshold" in notes and "performance\\-density prong" in notes and "19\\.45" in notes
+    assert "TPP threshold" in notes and len(notes.split()) <= 60  # the note, short; its detail behind "Why?"
+    why = " ".join(m.value for e in at.expander if e.label == "Why?" for m in e.markdown)
+    assert "performance\\-density prong" in why and "19\\.45" in why
 
 
 @pytest.mark.parametrize("params, fragment", [
@@ -490,3 +492,15 @@ def test_the_units_are_explained_where_they_first_appear():
         assert f"**{term.replace('-', chr(92) + '-')}**" in verdict or f"**{term}**" in verdict, term
     figure = next(m for m in app.metric if m.label.startswith("H100e-years"))
     assert figure.proto.help == glossary["H100e-years"]
+
+
+def test_a_long_note_keeps_its_first_clause_and_puts_the_rest_behind_why():
+    from ui.text import lead_and_detail
+
+    short = "The H100 stays controlled by the density prong."
+    assert lead_and_detail(short) == (short, "")
+    long = "TPP threshold moved without changing the headline: " + "no chip changes status " * 12 + "in any month."
+    lead, detail = lead_and_detail(long)
+    assert lead == "TPP threshold moved without changing the headline." and detail.startswith("No chip changes")
+    assert len(lead.split()) <= 40 and f"{lead[:-1]}: {detail[0].lower()}{detail[1:]}" == long
+    assert lead_and_detail("word " * 60) == ("word " * 60, "")  # nowhere to cut: whole

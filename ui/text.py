@@ -48,3 +48,28 @@ def with_sources(text: str) -> str:
 
 def unverified_note(text: str) -> str:
     return " · unverified figure" if "(mem)" in (text or "") else ""
+
+
+NOTE_WORDS = 40  # [words] a note on the page; the rest sits behind "Why?"
+
+
+def lead_and_detail(text: str, words: int = NOTE_WORDS) -> tuple[str, str]:
+    """A note cut where its first clause ends, when it runs past ``words``: (what to show, what "Why?" opens).
+    The cut falls at the first ': ', '; ' or '. ' after the third word and within the limit; a note with no such
+    place stays whole."""
+    if len(text.split()) <= words:
+        return text, ""
+    best = None
+    for match in re.finditer(r"(: |; |\. )", text):
+        head = text[:match.start()]
+        if len(head.split()) > words:
+            break
+        if len(head.split()) >= 3:
+            best = match
+            break
+    if best is None:
+        return text, ""
+    lead = text[:best.start()].rstrip(".") + "."
+    detail = text[best.end():].strip()
+    return lead, detail[:1].upper() + detail[1:]
+

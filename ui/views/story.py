@@ -15,7 +15,7 @@ from lib.model import SUMMARY_UNITS
 from .. import cache, lever_panel
 from ..device import is_phone, show_chart
 from ..context import Page
-from ..text import md, with_sources
+from ..text import lead_and_detail, md, with_sources
 
 # Which way is "more" for each headline, seen as China's capability (+1: more is more capability).
 CAPABILITY_SIGN = {"runway_months": +1, "runway_reserve_only_months": +1, "frontier_gap_years_reading": -1,
@@ -155,8 +155,13 @@ def _figures_and_notes(page: Page, same: bool) -> None:
         _metrics(page, same)
         st.caption("Move a lever: each figure then shows its change against this scenario, the reference." if same
                    else f"Changes read against the reference, {md(page.reference_name)}.")
-        for note in why_unchanged(page.reference, page.result) + opposite_moves(page.reference, page.result):
-            st.info(with_sources(note), icon="ℹ️")
+        for index, note in enumerate(why_unchanged(page.reference, page.result)
+                                     + opposite_moves(page.reference, page.result)):
+            lead, detail = lead_and_detail(note)  # a short note; its detail one click away
+            st.info(with_sources(lead), icon="ℹ️")
+            if detail:
+                with st.expander("Why?", key=f"why_{index}"):
+                    st.markdown(with_sources(detail))
 
 
 def _headline_chart(page: Page) -> None:

@@ -252,6 +252,8 @@ def test_classifier_form_draws_your_chip():
     assert not at.exception and at.session_state["form_result"] == "not-controlled"  # the A800 loophole
     names = [t.get("name") for spec in chart_specs(at) for t in spec["data"]]
     assert "your chip" in names
+    verdict = next(m.value for m in at.markdown if m.value.startswith("Your chip"))
+    assert len(verdict.split()) <= 40 and "not controlled" in verdict.replace("\\", "")  # a longer one: "Why?"
     at.checkbox(key="form_us").uncheck()
     at.selectbox(key="form_rule").set_value("jan-2026")
     at.number_input(key="form_tpp").set_value(15_832.0)

@@ -15,7 +15,7 @@ from .. import cache
 from ..context import Page
 from ..device import is_phone, show_chart
 from ..tables import sources_below, table
-from ..text import md
+from ..text import lead_and_detail, md
 
 
 DRAWN_PRONGS = ("tpp", "density", "gray-zone", "non-datacenter", "none", "no-rule")
@@ -93,9 +93,17 @@ def render(page: Page) -> None:
         unlabelled = (figure.layout.meta or {}).get("unlabelled", [])
         if unlabelled:
             notes.append(f"Not labelled for space (hover a point): {', '.join(unlabelled)}.")
-        st.caption(md(" ".join(notes)))
-    if own:
-        st.markdown(md(f"Your chip: {own['text']}"))
+        lead, detail = lead_and_detail(" ".join(notes))
+        st.caption(md(lead))
+        if detail:
+            with st.expander("Why?", key="why_rule_chart"):
+                st.caption(md(detail))
+    if own:  # the verdict in a line; the reason and the numbers one click away
+        lead, detail = lead_and_detail(f"Your chip: {own['text']}")
+        st.markdown(md(lead))
+        if detail:
+            with st.expander("Why?", key="why_own_chip"):
+                st.markdown(md(detail))
     shown = table_.rename(columns={"chip": "Chip", "vendor": "Vendor", "origin": "Origin", "status": "Status",
                                    "eccn": "ECCN", "prong": "Deciding prong", "reason": "Reason", "access": "Access",
                                    "us_commercial": "Sold in the US", "china_halt": "China halt", "tpp": "TPP",

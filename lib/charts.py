@@ -108,6 +108,7 @@ COINCIDENT_SHIFT = 1.09  # [× TPP] how far right a second status at the same sp
 HOVER_PAD = "\u00a0" * 8  # no-break spaces: Plotly keeps them when it measures a line
 HOVER_LINE_CHARS = 40  # [characters] a hover note wider than this runs off a phone and off a chart's edge
 TICK_LINE_CHARS = 22  # [characters] a category label longer than this is broken into lines
+LEGEND_LINE_CHARS = 40  # [characters] a legend line that fits a phone's plot (~300 px at 10 px type, measured)
 
 
 def wrap(text: str, width: int = HOVER_LINE_CHARS) -> str:
@@ -525,13 +526,15 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
                           bgcolor="rgba(255,255,255,0.85)"))
         traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", hoverinfo="skip",
                            line=dict(color="#ef6c00", dash="dashdot"),
-                           name=f"case-by-case: TPP < {window:,.0f} and memory < "
-                                f"{rule.case_by_case_bandwidth_below:,.0f} GB/s, sold in the US"))
+                           name=wrap(f"case-by-case: TPP < {window:,.0f} and memory < "
+                                     f"{rule.case_by_case_bandwidth_below:,.0f} GB/s, sold in the US",
+                                     LEGEND_LINE_CHARS)))
     if rule is not None and getattr(rule, "informed_memory_bandwidth_gbps", None):
         traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", hoverinfo="skip",
                            line=dict(color="#6a1b9a", dash="dot"),
-                           name=f"is-informed (off these axes): memory ≥ {rule.informed_memory_bandwidth_gbps:,.0f} "
-                                f"GB/s or interconnect ≥ {rule.informed_interconnect_gbps:,.0f} GB/s"))
+                           name=wrap(f"is-informed (off these axes): memory ≥ "
+                                     f"{rule.informed_memory_bandwidth_gbps:,.0f} GB/s or interconnect ≥ "
+                                     f"{rule.informed_interconnect_gbps:,.0f} GB/s", LEGEND_LINE_CHARS)))
     ticks = [t for t in (500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000) if x_range[0] <= np.log10(t) <= x_range[1]]
     figure = _figure(traces, "density, PD [TPP/mm²] (log)", shapes, notes, xaxis_type="log",
                      xaxis_title="TPP (log)", xaxis_tickvals=ticks, xaxis_ticktext=[f"{t:,}" for t in ticks],
@@ -548,7 +551,9 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
 def tornado_figure(frame: pd.DataFrame, output_label: str, unit_format: str = ".3s") -> go.Figure:
     """Change in the output when each lever swings to its low and high value."""
     rows = frame.iloc[::-1]
-    labels = [wrap(safe(x), TICK_LINE_CHARS) for x in rows["label"]]  # two short lines leave the bars room on a phone
+    # Two short lines leave the bars room on a phone; a little shorter than other ticks, because automargin measured
+    # a 22-character label 2 px narrower than chromium drew it (its first letter was cut).
+    labels = [wrap(safe(x), TICK_LINE_CHARS - 3) for x in rows["label"]]
     traces = [dict(type="bar", y=labels, x=rows["change_at_low"].to_numpy(), orientation="h", name="lever at low",
                    marker=dict(color="#90caf9"), customdata=rows["low_value"].to_numpy(),
                    hovertemplate="low %{customdata:.3g}: %{x:+" + unit_format + "}<extra></extra>"),

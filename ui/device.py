@@ -44,11 +44,13 @@ def legend_layout(figure, phone: bool) -> dict:
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if not names or figure.layout.showlegend is False:
         return {}
-    longest = max(len(name) for name in names)
-    if not phone and longest <= PLOTLY_AUTO_NAME_CHARS:
+    lines = [name.split("<br>") for name in names]  # a long name may be drawn on several lines
+    longest = max(len(line) for name in lines for line in name)
+    if not phone and longest <= PLOTLY_AUTO_NAME_CHARS and all(len(name) == 1 for name in lines):
         return {}
-    columns = 2 if longest <= TWO_COLUMN_NAME_CHARS["phone" if phone else "desktop"] else 1
-    rows = -(-len(names) // columns)
+    wrapped = any(len(name) > 1 for name in lines)
+    columns = 2 if longest <= TWO_COLUMN_NAME_CHARS["phone" if phone else "desktop"] and not wrapped else 1
+    rows = -(-len(names) // columns) if columns == 2 else sum(len(name) for name in lines)
     legend_px = rows * LEGEND_ROW_PX + 10
     return dict(height=(figure.layout.height or 360) + legend_px,
                 legend=dict(entrywidth=1.0 / columns - 0.02, entrywidthmode="fraction",

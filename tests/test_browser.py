@@ -275,3 +275,32 @@ def test_no_text_is_cut_on_any_view(server, browser, kind):
     context.close()
     assert cut == {}, cut
 
+
+
+@pytest.mark.parametrize("download", ["Summary (JSON)", "Scenario file (TOML, for upload or the CLI)"])
+def test_a_download_uploads_back_with_its_pins(server, browser, tmp_path, download):
+    """Download the summary JSON (or the TOML) of a changed, pinned scenario; upload it on a fresh page: the same
+    headline figures and the same pins."""
+    context, page = new_page(browser)
+    page.goto(f"{server}/?preset=china-2026&leakage=0.5&view=Compare")
+    charts_drawn(page, 1)
+    page.get_by_role("button", name="Pin this scenario").click()
+    page.wait_for_function("() => location.search.includes('pin=')", timeout=20_000)
+    figures = settled_metrics(page)[:4]
+    page.get_by_text("Share & brief", exact=True).first.click()
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=download).first.click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    context.close()
+    context, page = new_page(browser)
+    page.goto(f"{server}/?view=Compare")
+    charts_drawn(page, 1)
+    assert settled_metrics(page)[:4] != figures
+    page.get_by_text("Upload a scenario file").click()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
+    page.get_by_text("Loaded:", exact=False).first.wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('pin=')", timeout=20_000)
+    assert settled_metrics(page)[:4] == figures
+    assert page.errors == []
+    context.close()

@@ -51,6 +51,7 @@ def show_notices(key: tuple) -> None:
 
 def main() -> None:
     page_link.read_once(cache.log_options())
+    controls.read_missed_upload()
     key = page_link.current_key()
     show_notices(key)
     display = controls.sidebar(links.base_scenario(key[0], key[1]))

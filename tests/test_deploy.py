@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+import lib
+
 ROOT = Path(__file__).resolve().parents[1]
 DEPLOY = ROOT / "deploy"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -770,6 +772,42 @@ def test_a_session_on_a_dead_process_reconnects_to_another_and_keeps_its_scenari
     slider.press("ArrowRight")  # the new session works from there
     expected = f"{float(value) + 0.01:.2f}"
     page.wait_for_function(f"() => location.search.includes('leakage={expected}')", timeout=30_000)
+    errors = page.errors
+    context.close()
+    assert errors == []
+    _wait(lambda: state.apps[index] is not victim and _healthy(state.backends[index]), 60, "the process started again")
+
+
+@pytest.mark.browser
+def test_an_upload_after_the_process_restarted_is_applied(restarting, browser, record, tmp_path):
+    """A page left open while its app process dies reconnects to another; a file uploaded then is read, though the
+    new session had not drawn the uploader (its callback never ran before the fix: silently not applied)."""
+    from browser_support import charts_drawn, settled_metrics
+
+    state = restarting
+    _all_healthy(state)
+    context, page = _open(browser, state.url + "/?preset=baidu-2023")
+    charts_drawn(page, 3)
+    before = settled_metrics(page)
+    route = _route_cookie(context)
+    served = {e["upstream"] for e in _entries_for(state, route) if e["uri"] == "/" and e["upstream"]}
+    index = [b.removeprefix("http://") for b in state.backends].index(served.pop())
+    victim = state.apps[index]
+    os.kill(victim.pid, 9)
+    victim.wait(10)
+    seen = len(_entries_for(state, route))
+    _wait(lambda: [e for e in _entries_for(state, route)[seen:]
+                   if e["uri"] == "/_stcore/host-config" and e["status"] == 200], 60, "the page reconnects")
+    scenario = lib.load_scenario("baidu-2023", {"leakage": 0.6}).with_fields(name="After the restart")
+    path = tmp_path / "after-restart.toml"
+    path.write_text(scenario.to_toml())
+    page.get_by_text("Upload a scenario file").click()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(path))
+    page.get_by_text("Loaded: After the restart", exact=False).first.wait_for(timeout=30_000)
+    page.wait_for_function("() => location.search.includes('custom=')", timeout=30_000)
+    after = settled_metrics(page)
+    assert after != before
+    record["upload_after_restart"] = "applied"
     errors = page.errors
     context.close()
     assert errors == []

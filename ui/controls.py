@@ -59,6 +59,12 @@ def promoted(scenario) -> tuple:
 
 # ---- the sidebar ------------------------------------------------------------------------------
 
+def read_missed_upload() -> None:
+    """Read a file whose callback a new session missed (see ``sidebar``): before the controls are drawn."""
+    if st.session_state.pop(_UPLOAD_MISSED, False):
+        on_upload()
+
+
 def on_preset_change() -> None:
     st.session_state["custom"] = ""
     st.session_state["notices"] = []
@@ -84,9 +90,14 @@ def read_pins(texts, custom: str) -> tuple[list, list]:
     return pins, notices
 
 
+_UPLOAD_SEEN = "_upload_seen"      # session key: the file id on_upload last read
+_UPLOAD_MISSED = "_upload_missed"  # session key: a file arrived without its callback; read it on the next run
+
+
 def on_upload() -> None:
     st.session_state["upload_error"] = st.session_state["upload_ok"] = ""
     file = st.session_state.get("upload")
+    st.session_state[_UPLOAD_SEEN] = getattr(file, "file_id", None)
     if file is None:
         return
     try:
@@ -160,8 +171,14 @@ def sidebar(base: lib.Scenario) -> dict:
     colours = sb.radio("Colour changes", list(COLOUR_CHOICES), key="colours", format_func=COLOUR_CHOICES.get,
                        help="Deltas are neutral grey by default; the tool serves both sides of the debate.")
     with sb.expander("Upload a scenario file"):
-        st.file_uploader(f"Scenario (.toml or .json, at most {MAX_UPLOAD_MB} MB)", type=["toml", "json"],
-                         key="upload", on_change=on_upload, max_upload_size=MAX_UPLOAD_MB)
+        file = st.file_uploader(f"Scenario (.toml or .json, at most {MAX_UPLOAD_MB} MB)", type=["toml", "json"],
+                                key="upload", on_change=on_upload, max_upload_size=MAX_UPLOAD_MB)
+        if file is not None and getattr(file, "file_id", None) != st.session_state.get(_UPLOAD_SEEN):
+            # A page that reconnected to a new server process (a restart) has a new session, which had not drawn
+            # the uploader yet, so the file came without its callback. Read it on a run of its own, before any
+            # control is drawn (reading it sets their values).
+            st.session_state[_UPLOAD_MISSED] = True
+            st.rerun()
         if st.session_state.get("upload_error"):
             st.error(md(st.session_state["upload_error"]))
         elif st.session_state.get("upload_ok"):

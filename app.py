@@ -50,7 +50,7 @@ def show_notices(key: tuple) -> None:
 
 
 def main() -> None:
-    page_link.read_once(cache.log_options())
+    page_link.read_once()
     controls.read_missed_upload()
     key = page_link.current_key()
     show_notices(key)

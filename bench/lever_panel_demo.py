@@ -18,7 +18,7 @@ from ui.device import is_phone, show_chart  # noqa: E402
 from ui.views.story import _metric_label, headline_keys  # noqa: E402
 
 st.set_page_config(page_title="Lever panel", layout="wide")
-page_link.read_once(cache.log_options())
+page_link.read_once()
 key = page_link.current_key()
 scenario = cache.scenario_for(key)
 result, reference = cache.result(key), cache.reference(key)

@@ -243,7 +243,6 @@ def parse_scenario_text(text: str | bytes, source: str = "scenario file") -> dic
 
 
 EXPORT_KEYS = ("model_version", "summary", "scenario", "pins")  # the app's "Summary (JSON)" download
-MAX_EXPORT_PINS = 4           # [pins] as many as a link holds (lib.link.MAX_PINS)
 MAX_PIN_CHARS = 200_000       # [characters] a pin with its upload written in (uploads are at most 64 kB as text)
 
 
@@ -270,8 +269,10 @@ def split_export(raw: dict, source: str = "scenario file") -> tuple[dict, tuple[
         pins = table.pop("pins", ())
     if not isinstance(pins, (list, tuple)) or not all(isinstance(p, str) for p in pins):
         raise ScenarioError(f"{source}: 'pins' must be a list of pin texts, as the app writes them")
-    if len(pins) > MAX_EXPORT_PINS:
-        raise ScenarioError(f"{source}: {len(pins)} pins; allowed: at most {MAX_EXPORT_PINS}")
+    from .link import MAX_PINS  # as many as a link holds (lib.link reads scenarios, so imported here)
+
+    if len(pins) > MAX_PINS:
+        raise ScenarioError(f"{source}: {len(pins)} pins; allowed: at most {MAX_PINS}")
     if any(len(p) > MAX_PIN_CHARS for p in pins):
         raise ScenarioError(f"{source}: a pin is longer than {MAX_PIN_CHARS:,} characters")
     return table, tuple(pins)

@@ -13,8 +13,7 @@ from urllib.parse import quote
 import pytest
 
 import lib
-from browser_support import (CHART_DATA_JS, DESKTOP, PHONE, charts_drawn, chromium_path, launch, serve,
-                             settled_metrics)
+from browser_support import CHART_DATA_JS, DESKTOP, PHONE, charts_drawn, chromium_path, settled_metrics
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 INTERNAL = re.compile(r"\b(" + "|".join(sorted((k for k in {*lib.SUMMARY_KEYS, *lib.LEVERS} if "_" in k),
@@ -26,23 +25,11 @@ if chromium_path() is None:
         raise RuntimeError("chromium is required for the browser tests (REQUIRE_BROWSER=1) but was not found")
     pytest.skip("chromium not installed", allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 FIRST_SCREEN = {"desktop": {**DESKTOP, "viewport": {"width": 1280, "height": 900}}, "phone": PHONE}
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve() as (url, proc):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+# `server` (the app, one per module) and `browser` (Debian chromium) are tests/conftest.py's fixtures.
 
 
 def new_page(browser, kind="desktop"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import lib
-from browser_support import DESKTOP, PHONE, charts_drawn, chromium_path, launch, serve, settled_metrics
+from browser_support import DESKTOP, PHONE, charts_drawn, chromium_path, settled_metrics
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -25,22 +25,10 @@ if chromium_path() is None:
         raise RuntimeError("chromium is required for the browser tests (REQUIRE_BROWSER=1) but was not found")
     pytest.skip("chromium not installed", allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
-
-@pytest.fixture(scope="module")
-def server():
-    with serve() as (url, proc):
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
+# `server` (the app, one per module) and `browser` (Debian chromium) are tests/conftest.py's fixtures.
 
 
 def open_panel(browser, server, kind, query=""):

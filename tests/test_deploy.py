@@ -731,6 +731,27 @@ def test_a_dead_app_process_is_started_again_while_the_proxy_keeps_serving(resta
     _wait(both_serve, 30, "both processes serve again", step=0.5)
 
 
+def _kill_the_pages_process(state, context) -> tuple:
+    """Kill the app process that serves the page of ``context`` and wait until the page reconnects through nginx to
+    a live one (nginx tries the next: "a, b" in the log), a new session that reads the scenario from the link.
+    Returns (the process's index, the killed process, the log entries of the reconnection)."""
+    route = _route_cookie(context)
+    served = {e["upstream"] for e in _entries_for(state, route) if e["uri"] == "/" and e["upstream"]}
+    assert len(served) == 1, served
+    index = [b.removeprefix("http://") for b in state.backends].index(served.pop())
+    victim = state.apps[index]
+    os.kill(victim.pid, 9)
+    victim.wait(10)
+    seen = len(_entries_for(state, route))
+
+    def reconnected() -> list:
+        return [e for e in _entries_for(state, route)[seen:]
+                if e["uri"] == "/_stcore/host-config" and e["status"] == 200]
+
+    _wait(reconnected, 60, "the page reconnects")
+    return index, victim, reconnected()
+
+
 @pytest.mark.browser
 def test_a_session_on_a_dead_process_reconnects_to_another_and_keeps_its_scenario(restarting, browser, record):
     from browser_support import charts_drawn, settled_metrics
@@ -740,23 +761,8 @@ def test_a_session_on_a_dead_process_reconnects_to_another_and_keeps_its_scenari
     context, page = _open(browser, state.url + "/?preset=baidu-2023&leakage=0.3")
     charts_drawn(page, 3)
     before = settled_metrics(page)
-    route = _route_cookie(context)
-    served = {e["upstream"] for e in _entries_for(state, route) if e["uri"] == "/" and e["upstream"]}
-    assert len(served) == 1, served
-    index = [b.removeprefix("http://") for b in state.backends].index(served.pop())
-    victim = state.apps[index]
-    os.kill(victim.pid, 9)
-    victim.wait(10)
-    # The page reconnects through nginx to a live process (nginx tries the next one: "a, b" in the log), a new
-    # session that reads the scenario from the link.
-    seen = len(_entries_for(state, route))
-
-    def reconnected() -> list:
-        return [e for e in _entries_for(state, route)[seen:]
-                if e["uri"] == "/_stcore/host-config" and e["status"] == 200]
-
-    _wait(reconnected, 60, "the page reconnects")
-    record["reconnected_via"] = reconnected()[0]["upstream"]
+    index, victim, reconnected = _kill_the_pages_process(state, context)
+    record["reconnected_via"] = reconnected[0]["upstream"]
     slider = page.get_by_role("slider", name=re.compile("^Leakage"))
     assert slider.input_value() == "0.3" and settled_metrics(page) == before
     # The new session first runs on the next move, and seeds its controls from the link, so that first move may
@@ -789,15 +795,7 @@ def test_an_upload_after_the_process_restarted_is_applied(restarting, browser, r
     context, page = _open(browser, state.url + "/?preset=baidu-2023")
     charts_drawn(page, 3)
     before = settled_metrics(page)
-    route = _route_cookie(context)
-    served = {e["upstream"] for e in _entries_for(state, route) if e["uri"] == "/" and e["upstream"]}
-    index = [b.removeprefix("http://") for b in state.backends].index(served.pop())
-    victim = state.apps[index]
-    os.kill(victim.pid, 9)
-    victim.wait(10)
-    seen = len(_entries_for(state, route))
-    _wait(lambda: [e for e in _entries_for(state, route)[seen:]
-                   if e["uri"] == "/_stcore/host-config" and e["status"] == 200], 60, "the page reconnects")
+    index, victim, _ = _kill_the_pages_process(state, context)
     scenario = lib.load_scenario("baidu-2023", {"leakage": 0.6}).with_fields(name="After the restart")
     path = tmp_path / "after-restart.toml"
     path.write_text(scenario.to_toml())

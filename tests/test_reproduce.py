@@ -211,7 +211,7 @@ def _analyses_page():
     from ui.context import Page
     from ui.views import analyses
 
-    page_link.read_once(cache.log_options())
+    page_link.read_once()
     key = page_link.current_key()
     controls.sidebar(links.base_scenario(key[0], key[1]))
     key = page_link.current_key()

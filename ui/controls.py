@@ -70,15 +70,15 @@ def on_preset_change() -> None:
     st.session_state["notices"] = []
     base = link.base_scenario(st.session_state["preset"])
     st.session_state["scenario_notices"] = list(base.notices)
-    apply_values(base_values(base, cache.log_options()))
+    apply_values(base_values(base))
 
 
 def on_reset() -> None:
     base = link.base_scenario(st.session_state["preset"], st.session_state.get("custom", ""))
-    apply_values(base_values(base, cache.log_options()))
+    apply_values(base_values(base))
 
 
-def read_pins(texts, custom: str) -> tuple[list, list]:
+def read_pins(texts) -> tuple[list, list]:
     """Pins from a file (self-contained, as the session keeps them), each through the link's gate
     (``lib.link.decode_pin``): (the good ones; a notice per bad one)."""
     pins, notices = [], []
@@ -109,12 +109,12 @@ def on_upload() -> None:
     except lib.ScenarioError as exc:
         st.session_state["upload_error"] = f"Not loaded; your current scenario is unchanged. {exc}"
         return
-    pins, pin_notices = read_pins(pin_texts, custom)
+    pins, pin_notices = read_pins(pin_texts)
     st.session_state["custom"] = custom
     st.session_state["scenario_notices"] = list(scenario.notices) + pin_notices
     if pin_texts:  # a file that carries pins brings them back; one without leaves the reader's pins alone
         st.session_state["pins"] = pins
-    apply_values(base_values(base, cache.log_options()))
+    apply_values(base_values(base))
     apply_values({name: scenario.lever(name) for name in LEVERS})
     st.session_state["upload_ok"] = f"Loaded: {scenario.name}"
 

@@ -29,14 +29,8 @@ def query_dict() -> dict:
     return {key: params.get_all(key) for key in params.keys()}
 
 
-def snap(name: str, value: float, options: dict | None = None) -> float:
-    """A value as the control can hold it (``lib.levers.Lever.on_step``, the one rule the link reader, the diff
-    and the CLI use too)."""
-    return LEVERS[name].on_step(value)
-
-
-def base_values(scenario: lib.Scenario, options: dict) -> dict:
-    values = {name: snap(name, scenario.lever(name), options) for name in LEVERS}
+def base_values(scenario: lib.Scenario) -> dict:
+    values = {name: lever.on_step(scenario.lever(name)) for name, lever in LEVERS.items()}  # as the controls hold them
     values.update({key: getattr(scenario, key) for key in FIELD_KEYS})
     return values
 
@@ -47,7 +41,7 @@ def apply_values(values: dict) -> None:
         st.session_state[key] = int(value) if lever is not None and lever.integer else value
 
 
-def read_once(options: dict) -> None:
+def read_once() -> None:
     """On a session's first run, seed every control from the link, with a notice for each bad value."""
     if st.session_state.get("_initialised"):
         return
@@ -59,7 +53,7 @@ def read_once(options: dict) -> None:
     except lib.ScenarioError as exc:  # a link too long to read at all
         state, notices = link.LinkState(), [str(exc)]
     base = link.base_scenario(state.preset, state.custom)
-    values = base_values(base, options)
+    values = base_values(base)
     values.update(state.levers)  # already on the sliders' steps (lib.link reads them as the controls hold them)
     values.update(dict(state.fields))
     st.session_state.update(preset=state.preset, custom=state.custom, view=state.view or DEFAULT_VIEW,

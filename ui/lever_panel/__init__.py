@@ -38,7 +38,6 @@ from lib.levers import LEVERS, RULES_GROUP, Lever
 from lib.sources import KEY_IN_TEXT, load_sources
 
 from .. import cache
-from ..link import snap
 
 HERE = Path(__file__).parent
 COMPONENT_NAME = "chokepoint_lever_panel"
@@ -292,7 +291,7 @@ def committed_value(event, names: Sequence[str]) -> tuple[str, float] | None:
     options = positions(lever)
     if options is not None and not lever.log_scale:
         value = min(options, key=lambda o: abs(o - value))
-    return lever.name, snap(lever.name, value, {})
+    return lever.name, lever.on_step(value)
 
 
 def _on_touch(component_key: str, names: tuple) -> None:
@@ -320,11 +319,8 @@ def render(key: tuple, names: Sequence[str], *, disabled: Sequence[str] = (), fi
     open (default: all of ``names``); the rest sit behind their tier's toggle. ``target``: the CSS selector
     of the page's headline chart, which the preview covers while a lever moves (off screen: a card instead)."""
     committed = st.session_state.pop(_LAST_COMMIT, None)
-    _mount(key, tuple(names), tuple(disabled), None if first is None else tuple(first), target, component_key)
-    return committed
-
-
-def _mount(key: tuple, names: tuple, disabled: tuple, first, target: str, component_key: str) -> None:
+    names = tuple(names)
     _component(key=component_key, data=panel_data(key, names, disabled=disabled, first=first, target=target),
                on_touch_change=partial(_on_touch, component_key, names),
                on_commit_change=partial(_on_commit, component_key, names), width="stretch", height="content")
+    return committed

@@ -132,10 +132,10 @@ def _metrics(page: Page, same: bool) -> None:
     phone = is_phone()
     # Two a row, in cells wide enough for the longest label (a phone cell is 170 px; on a desktop they sit under
     # the chart, beside the lever panel).
-    row = st.container(horizontal=True, wrap=True, gap="small", key="metrics_row")
-    columns = [row.container(width=170 if phone else 270) for _ in headline_keys(page.scenario)]
-    months = len(page.result.capability)
     keys = headline_keys(page.scenario)
+    row = st.container(horizontal=True, wrap=True, gap="small", key="metrics_row")
+    columns = [row.container(width=170 if phone else 270) for _ in keys]
+    months = len(page.result.capability)
     for column, key, (value, change) in zip(columns, keys, figure_texts(keys, s, r, months)):
         help_text = GAP_HELP.get(key)
         if same:  # a delta all the same, so the page keeps its shape when the first lever moves (focus stays)

@@ -408,7 +408,7 @@ def test_goal_seek_quotes_the_value_its_button_applies():
     assert [s for s in at.select_slider if s.key == "solve_year"]  # a gap is read in a year
 
 
-def test_a_phone_shows_narrow_tables_whole_with_user_text_escaped():
+def test_a_phone_shows_tables_whole_with_user_text_escaped():
     evil = "[Log in again](https://evil.example) **x**"
     scenario = lib.load_scenario("baidu-2023").with_fields(name=evil)
     at = AppTest.from_file(APP, default_timeout=120)
@@ -418,11 +418,11 @@ def test_a_phone_shows_narrow_tables_whole_with_user_text_escaped():
     at.run()
     assert not at.exception
     at.button(key="pin").click().run()
-    tables = at.table  # st.table: cells wrap, every column on screen
-    assert tables, "a phone draws narrow tables with st.table"
-    cells = " ".join(str(v) for t in tables for v in t.value.to_numpy().ravel())
+    assert not at.dataframe, "a phone draws its tables in HTML (st.table or cards), whose text wraps"
+    cells = " ".join(str(v) for t in at.table for v in t.value.to_numpy().ravel())
+    cells += " ".join(m.value for m in at.markdown if m.value.startswith("- **"))  # cards
     assert "Log in again" in cells  # the name is in the inputs table
-    assert "](https://" not in cells and "**x**" not in cells  # st.table renders Markdown: all of it escaped
+    assert "](https://" not in cells and "**x**" not in cells  # tables and cards render Markdown: all escaped
 
 
 def test_the_lever_panel_follows_presets_uploads_and_resets():
@@ -506,3 +506,34 @@ def test_a_long_note_keeps_its_first_clause_and_puts_the_rest_behind_why():
     assert lead == "TPP threshold moved without changing the headline." and detail.startswith("No chip changes")
     assert len(lead.split()) <= 40 and f"{lead[:-1]}: {detail[0].lower()}{detail[1:]}" == long
     assert lead_and_detail("word " * 60) == ("word " * 60, "")  # nowhere to cut: whole
+
+
+def test_phone_table_cells_read_as_on_a_desktop():
+    """A phone's HTML tables and cards show a cell as the desktop grid does: the column's number format, yes/no,
+    blanks for missing values; only tables whose longest words fit 390 px stay tables."""
+    import pandas as pd
+    import streamlit as st
+
+    from ui.tables import cell_text, fits_a_phone
+
+    assert cell_text(15832.4, st.column_config.NumberColumn(format="%,.0f")) == "15,832"
+    assert cell_text(15000, st.column_config.NumberColumn(format="$%,.0f")) == "$15,000"
+    assert cell_text(-0.256, st.column_config.NumberColumn(format="%.2f")) == "−0.26"
+    assert cell_text(True) == "yes" and cell_text(float("nan")) == "" and cell_text(None) == ""
+    assert cell_text(0.123456) == "0.1235"
+    assert fits_a_phone(pd.DataFrame({"Event": ["runway under 12 months"], "Probability": ["76%"]}), {})
+    assert not fits_a_phone(pd.DataFrame({"Lever": ["a"], "Low": ["Performance-density"], "High": ["Performance-density"],
+                                          "Output at low": ["1"], "Output at high": ["2"]}), {})
+    assert not fits_a_phone(pd.DataFrame({"Key": ["K1"], "Link": ["https://example.org"]}),
+                            {"Link": st.column_config.LinkColumn(display_text="open")})
+
+
+def test_a_phone_gets_the_chip_table_as_cards():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["view"] = "Export rule"
+    at.query_params["preset"] = "china-2026"
+    at.session_state["_is_phone"] = True
+    at.run()
+    assert not at.exception and not at.dataframe
+    cards = [line for m in at.markdown for line in m.value.split("\n- ") if line.lstrip("- ").startswith("**H100**")]
+    assert any("Deciding prong:" in card and "TPP: 15,832" in card for card in cards)  # the chip table's card and "a wider screen shows every column" in " ".join(c.value for c in at.caption)

@@ -1,7 +1,12 @@
-"""Tables that fit their container or scroll within it, with the first column pinned and human headings."""
+"""Tables that fit their container: on a desktop a grid with the first column pinned; on a phone every table is
+HTML whose text wraps, so no column is cut off and nothing scrolls sideways."""
 
 from __future__ import annotations
 
+import math
+import re
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -11,16 +16,83 @@ from .device import is_phone
 from .text import md
 
 
-PHONE_TABLE_COLUMNS = 5  # [columns] at most this many, a phone shows a table whose cells wrap instead of a grid
+# An HTML table's columns are at least as wide as their longest word; at 390 px (16 px type, 12 px cell padding)
+# about 40 characters of longest words fit across, measured in Debian chromium. Wider tables are drawn as one card
+# per row.
+PHONE_TABLE_CHARS = 40  # [characters] the longest words of all columns, plus 3 a column for its padding
+_NUMBER_FORMAT = re.compile(r"^(?P<before>[^%]*)%(?P<comma>,?)(?P<precision>\.\d+)?f(?P<after>.*)$")
+
+
+def _number_format(config: dict | None):
+    """A formatter for a NumberColumn's printf format ("%,.0f", "$%,.0f", "%.2f"), or None."""
+    type_config = (config or {}).get("type_config") or {}
+    match = _NUMBER_FORMAT.match(type_config.get("format") or "") if type_config.get("type") == "number" else None
+    if match is None:
+        return None
+    spec = f"{match['comma']}{match['precision'] or ''}f"
+    return lambda value: f"{match['before']}{value:{spec}}{match['after']}".replace("-", "−")
+
+
+def cell_text(value, config: dict | None = None) -> str:
+    """A cell as the reader sees it: a NumberColumn's format applied, NaN and None blank, floats to four
+    significant figures."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    formatter = _number_format(config)
+    if formatter is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return formatter(value)
+    if isinstance(value, float):
+        return f"{value:,.4g}".replace("-", "−")
+    return str(value)
+
+
+def _cell_markdown(value, config: dict | None) -> str:
+    type_config = (config or {}).get("type_config") or {}
+    text = cell_text(value, config)
+    if type_config.get("type") == "link" and text.startswith(("https://", "http://")):
+        url = text.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+        return f"[{md(type_config.get('display_text') or 'link')}]({url})"
+    return md(text)
+
+
+def fits_a_phone(frame: pd.DataFrame, column_config: dict) -> bool:
+    """Whether a table fits 390 px as an HTML table: its columns' longest words within ``PHONE_TABLE_CHARS``, and
+    no link column (a link reads better in a card)."""
+    if any(((column_config.get(c) or {}).get("type_config") or {}).get("type") == "link" for c in frame.columns):
+        return False
+    widest = 0
+    for name in frame.columns:
+        texts = [str(name), *(cell_text(v, column_config.get(name)) for v in frame[name])]
+        widest += max((len(word) for text in texts for word in text.split()), default=0) + 3
+    return widest <= PHONE_TABLE_CHARS
+
+
+def _phone_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
+    """A narrow table as an HTML table; a wide one as one card per row (its first column in bold, then each
+    non-empty column as "name: value"). Every text passes the escaper."""
+    columns = list(frame.columns)
+    with st.container(key=f"{key}_phone"):
+        if fits_a_phone(frame, column_config):
+            shown = pd.DataFrame({md(str(c)): [md(cell_text(v, column_config.get(c))) for v in frame[c]]
+                                  for c in columns})
+            st.table(shown, hide_index=True, border="horizontal")
+            return
+        cards = []
+        for row in frame.itertuples(index=False):
+            title, *rest = row
+            parts = [f"{md(str(name))}: {_cell_markdown(value, column_config.get(name))}"
+                     for name, value in zip(columns[1:], rest) if cell_text(value)]
+            cards.append(f"- **{md(cell_text(title, column_config.get(columns[0])))}**  \n" + " · ".join(parts))
+        st.markdown("\n".join(cards))
 
 
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, height="auto") -> None:
-    """A dataframe with its first column pinned (it stays visible when the table scrolls sideways). On a phone a
-    narrow table is drawn with wrapping cells instead, so every column is seen without scrolling sideways."""
-    if is_phone() and len(frame.columns) <= PHONE_TABLE_COLUMNS and not column_config and len(frame) <= 40:
-        # st.table renders Markdown in cells and headers: everything passes the escaper.
-        shown = frame.astype(str).map(md).rename(columns=lambda c: md(str(c)))
-        st.table(shown, hide_index=True, border="horizontal")
+    """A dataframe with its first column pinned (it stays visible when the table scrolls sideways). On a phone
+    every table is HTML (see ``_phone_table``), so every column is read whole without scrolling sideways."""
+    if is_phone():
+        _phone_table(frame, key, column_config or {})
         return
     config = {frame.columns[0]: st.column_config.Column(pinned=True)} if len(frame.columns) else {}
     config.update(column_config or {})

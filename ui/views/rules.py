@@ -118,7 +118,9 @@ def render(page: Page) -> None:
     first = ["Chip", "Status", "Deciding prong", "Reason", "Access"]
     shown = shown[first + [c for c in shown.columns if c not in first]]
     shown["Deciding prong"] = shown["Deciding prong"].map(lambda p: PRONG_LABELS.get(p, p))
-    table(shown, "table_rule", column_config={
+    # A phone gets a card per chip with the verdict and the figures the rule reads (the caption says so).
+    table(shown[first + ["TPP", "PD [TPP/mm²]", "Memory bandwidth [GB/s]", "Training H100e", "Source"]]
+          if is_phone() else shown, "table_rule", column_config={
         "TPP": st.column_config.NumberColumn(format="%,.0f"),
         "Memory bandwidth [GB/s]": st.column_config.NumberColumn(format="%,.0f"),
         "Interconnect [GB/s]": st.column_config.NumberColumn(format="%,.0f"), "PD [TPP/mm²]": st.column_config.NumberColumn(format="%.2f"),
@@ -126,7 +128,7 @@ def render(page: Page) -> None:
         "Inference H100e": st.column_config.NumberColumn(format="%.2f"),
         "Price [USD]": st.column_config.NumberColumn(format="$%,.0f")})
     sources_below(shown)
-    st.caption(f"{compact(len(shown))} chips. 'Unverified figure' marks rows with a figure recalled without a source "
+    st.caption(f"{compact(len(shown))} chips{' (a wider screen shows every column)' if is_phone() else ''}. 'Unverified figure' marks rows with a figure recalled without a source "
                "at hand. Status names: 'licence (NAC)' is 3A090.b, or 3A090.a for a non-datacenter chip, eligible "
                "for License Exception NAC; the model grants it at the approval share, like case-by-case review.")
 

@@ -400,54 +400,176 @@ def china_share_figure(months: pd.Series, share: np.ndarray, evidence: list | No
 # ---- the export rule -------------------------------------------------------------------------------
 
 STRIP_Y = 0.6  # [TPP/mm² on a log axis] where chips with unknown density sit, in a marked strip
-_CANDIDATES = ((0, 9, "center", "bottom"), (0, -9, "center", "top"), (9, 0, "left", "middle"),
-               (-9, 0, "right", "middle"), (7, 8, "left", "bottom"), (-7, 8, "right", "bottom"),
-               (7, -8, "left", "top"), (-7, -8, "right", "top"), (0, 22, "center", "bottom"),
+STRIP_FLOOR = 0.25  # [TPP/mm²] the strip's and the axis' bottom: room for labels under the strip's chips
+# Beside a point: offsets [px] and anchors. A marker's radius with its outline is ~7 px; a label drawn after the
+# page's font arrives can be ~5% wider than Plotly measured it, spilling ~3 px each side: 13 px leaves a gap.
+_CANDIDATES = ((0, 10, "center", "bottom"), (0, -10, "center", "top"), (13, 0, "left", "middle"),
+               (-13, 0, "right", "middle"), (9, 9, "left", "bottom"), (-9, 9, "right", "bottom"),
+               (9, -9, "left", "top"), (-9, -9, "right", "top"), (0, 22, "center", "bottom"),
                (0, -22, "center", "top"))
+# Further out, a label sits on a ring around its point with a leader line to it: radii [px] and 48 directions.
+_LEADER_RADII = (30, 42, 56, 72, 90, 110, 132, 156, 182, 210, 240, 270)
+_LEADER_DIRECTIONS = tuple((np.cos(a), np.sin(a)) for a in np.radians(np.arange(0, 360, 7.5) + 90))
+LABEL_CHAR_PX = 5.6  # [px] a 10-px label's average character width (measured in chromium, Source Sans)
+LABEL_LINE_PX = 12  # [px] a 10-px label's line height
+LABEL_ATTEMPTS = 6  # greedy passes at most from each starting order, each starting with the labels the last one could not place
+LABEL_PAD_PX = 3  # [px] room kept around a label: the plot's height is known only to ~15 px, a label's width to ~5%
+LABEL_LINE_CHARS = 18  # [characters] a label of several chips longer than this breaks at its " / " into lines
+
+
+def _label_lines(text: str) -> list:
+    """A label's lines: several chips' names ("A / B / C") break at the slashes when the whole is long."""
+    if len(text) <= LABEL_LINE_CHARS or " / " not in text:
+        return [text]
+    lines, line = [], ""
+    for part in text.split(" / "):
+        if line and len(line) + 3 + len(part) > LABEL_LINE_CHARS:
+            lines.append(line + " /")
+            line = part
+        else:
+            line = f"{line} / {part}" if line else part
+    return lines + [line]
+
+
+def _overlaps(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _segment_hits(start: tuple, end: tuple, boxes: list) -> bool:
+    """Whether the segment from ``start`` to ``end`` [px] passes through any box (sampled every ~3 px)."""
+    steps = max(int(np.hypot(end[0] - start[0], end[1] - start[1]) / 3), 1)
+    for t in np.linspace(0, 1, steps + 1):
+        x, y = start[0] + (end[0] - start[0]) * t, start[1] + (end[1] - start[1]) * t
+        if any(b[0] < x < b[2] and b[1] < y < b[3] for b in boxes):
+            return True
+    return False
+
+
+def _segments_cross(a: tuple, b: tuple, c: tuple, d: tuple) -> bool:
+    """Whether segment a–b crosses segment c–d [px] (touching ends do not count)."""
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
 
 
 def _place_labels(points: list, x_range: tuple, y_range: tuple, width_px: float, height_px: float,
-                  vline: float | None = None, hline: float | None = None) -> tuple:
-    """Greedy label placement in pixels: each label takes the first candidate spot clear of every marker, every
-    label placed so far, the threshold lines (``vline`` at an x, ``hline`` at a y, with their own labels) and
-    the plot's edges. Returns (annotations, names left unlabelled)."""
+                  vlines: tuple = (), hline: float | None = None) -> tuple:
+    """Label placement in pixels, so every point is named and no label overlaps another label, a marker, a
+    threshold line's own label or the plot's edges. Each label takes the first spot clear of all of those: beside
+    its point, or else further out on a ring with a leader line that crosses no other label or marker.
+
+    ``vlines``: (x, label width [px], label side "left"/"right") per vertical line; ``hline``: a y with its label at
+    the left. Returns (annotations, names left unlabelled, label boxes [px]); the list of unlabelled names is empty
+    unless the plot is too crowded to hold them all."""
     sx = width_px / (x_range[1] - x_range[0])
     sy = height_px / (y_range[1] - y_range[0])
     pixel = [((np.log10(x) - x_range[0]) * sx, (np.log10(y) - y_range[0]) * sy) for x, y, _ in points]
-    boxes = [(px - 7, py - 7, px + 7, py + 7) for px, py in pixel]  # markers
-    if vline is not None:
-        vx = (np.log10(vline) - x_range[0]) * sx
-        boxes += [(vx - 3, -1e6, vx + 3, 1e6), (vx, height_px - 16, vx + 80, height_px + 4)]  # the line, its label
+    # A marker is ~13 px across with its outline; 8 px a side keeps a label clear of a point drawn a few px off.
+    markers = [(px - 8, py - 8, px + 8, py + 8) for px, py in pixel]
+    lines = []  # thin: a label may not sit on one, but a leader may cross it
+    fixed = []  # the threshold lines' own labels
+    for vx_value, label_px, side in vlines:
+        vx = (np.log10(vx_value) - x_range[0]) * sx
+        lines.append((vx - 3, -1e6, vx + 3, 1e6))
+        # The TPP line's label hangs from the plot's top at its right; the window's from 93% up, at its left.
+        fixed.append((vx, height_px - 16, vx + label_px, height_px + 4) if side == "left"
+                     else (vx - label_px, 0.93 * height_px - 16, vx, 0.93 * height_px))
     if hline is not None:
         hy = (np.log10(hline) - y_range[0]) * sy
-        boxes += [(-1e6, hy - 3, 1e6, hy + 3), (-40, hy, 60, hy + 16)]
-    notes, unlabelled = [], []
-    order = sorted(range(len(points)), key=lambda i: -len(points[i][2]))  # long labels first: fewest spots fit
-    for i in order:
-        text = points[i][2]
-        w, h = 5.6 * len(text) + 4, 12
-        px, py = pixel[i]
-        placed = False
-        for dx, dy, xa, ya in _CANDIDATES:
-            left = px + dx - (w / 2 if xa == "center" else (w if xa == "right" else 0))
-            bottom = py + dy - (h / 2 if ya == "middle" else (h if ya == "top" else 0))
-            box = (left, bottom, left + w, bottom + h)
-            if box[0] < -40 or box[2] > width_px + 8 or box[1] < -4 or box[3] > height_px + 4:
-                continue
-            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-                continue
-            boxes.append(box)
-            notes.append(dict(x=np.log10(points[i][0]), y=np.log10(points[i][1]), text=text, showarrow=False,
-                              xanchor=xa, yanchor=ya, xshift=dx, yshift=dy, font=dict(size=10, color="#31333f")))
-            placed = True
+        lines.append((-1e6, hy - 3, 1e6, hy + 3))
+        fixed.append((-40, hy, 60, hy + 16))
+    # Crowded points first (their near spots go first), then long labels (fewest spots fit them). When some are
+    # left over, they go first in the next attempt (the plot is small on a phone).
+    crowd = [sum(abs(px - qx) < 40 and abs(py - qy) < 24 for qx, qy in pixel) for px, py in pixel]
+    # Failing that, left to right and right to left (rows of labels pack along a crowded strip).
+    starts = [sorted(range(len(points)), key=lambda i: (-crowd[i], -len(points[i][2]))),
+              sorted(range(len(points)), key=lambda i: pixel[i]),
+              sorted(range(len(points)), key=lambda i: (-pixel[i][0], pixel[i][1]))]
+    best = None
+    for order in starts:
+        for _ in range(LABEL_ATTEMPTS):
+            attempt = _place_in_order(order, points, pixel, markers, lines, fixed, width_px, height_px)
+            if best is None or len(attempt[1]) < len(best[1]):
+                best = attempt
+            if not attempt[1]:
+                break
+            left_over = attempt[1]
+            order = left_over + [i for i in order if i not in left_over]
+        if not best[1]:
             break
-        if not placed:
-            unlabelled.append(text)
-    return notes, unlabelled
+    notes, unlabelled, labels, _ = best
+    return notes, [points[i][2] for i in unlabelled], labels
+
+
+def _spot(px: float, py: float, w: float, h: float, blocked: list, leader_blocked: list, leaders: list,
+          inside) -> dict | None:
+    """The first free spot for a w × h label of the point at (px, py) [px]: beside it, or on a ring with a leader
+    line that crosses no box in ``leader_blocked`` and no other leader. Appends the new leader to ``leaders``."""
+    def crosses_a_leader(box):
+        return any(_segment_hits(a, b, [box]) for a, b in leaders)
+
+    for dx, dy, xa, ya in _CANDIDATES:
+        left = px + dx - (w / 2 if xa == "center" else (w if xa == "right" else 0))
+        bottom = py + dy - (h / 2 if ya == "middle" else (h if ya == "top" else 0))
+        box = (left, bottom, left + w, bottom + h)
+        if inside(box) and not any(_overlaps(box, b) for b in blocked) and not crosses_a_leader(box):
+            # Centred on the box: Plotly's own measure of a label's width can differ from the drawn text's
+            # (by ~15% in chromium), and a centred label spills evenly instead of onto its marker.
+            return dict(xanchor="center", yanchor="middle", xshift=(box[0] + box[2]) / 2 - px,
+                        yshift=(box[1] + box[3]) / 2 - py, showarrow=False)
+    for radius in _LEADER_RADII:
+        for cx, cy in _LEADER_DIRECTIONS:
+            # The box's nearest edge sits `radius` from the point, along the direction.
+            mx, my = px + cx * (radius + w / 2), py + cy * (radius + h / 2)
+            box = (mx - w / 2, my - h / 2, mx + w / 2, my + h / 2)
+            if not inside(box) or any(_overlaps(box, b) for b in blocked):
+                continue
+            start = (px + cx * 8, py + cy * 8)
+            if _segment_hits(start, (mx, my), leader_blocked) or crosses_a_leader(box) \
+                    or any(_segments_cross(start, (mx, my), a, b) for a, b in leaders):
+                continue
+            leaders.append((start, (mx, my)))
+            return dict(showarrow=True, ax=mx - px, ay=-(my - py), arrowhead=0, arrowwidth=1, arrowcolor="#9e9e9e",
+                        standoff=6, xanchor="center", yanchor="middle")
+    return None
+
+
+def _place_in_order(order: list, points: list, pixel: list, markers: list, lines: list, fixed: list,
+                    width_px: float, height_px: float) -> tuple:
+    """One greedy pass of ``_place_labels`` in ``order``: (annotations, indices unlabelled, label boxes, leaders)."""
+    labels, leaders, notes, unlabelled = [], [], [], []
+
+    def inside(box):
+        return box[0] >= 0 and box[2] <= width_px and box[1] >= 0 and box[3] <= height_px
+
+    for i in order:
+        text_lines = _label_lines(points[i][2])
+        w = LABEL_CHAR_PX * max(map(len, text_lines)) + 4 + 2 * LABEL_PAD_PX
+        h = LABEL_LINE_PX * len(text_lines) + 2 * LABEL_PAD_PX
+        px, py = pixel[i]
+        others = [m for j, m in enumerate(markers) if j != i]
+        note = None
+        # Off the threshold lines if there is room; else on one, over a white ground that keeps the line's dash
+        # from crossing the text.
+        for avoided in (lines, []):
+            note = _spot(px, py, w, h, [*markers, *avoided, *fixed, *labels], [*others, *labels, *fixed], leaders,
+                         inside)
+            if note is not None:
+                if not avoided:
+                    note["bgcolor"] = "rgba(255,255,255,0.85)"
+                break
+        if note is None:
+            unlabelled.append(i)
+            continue
+        cx, cy = (px + note["ax"], py - note["ay"]) if note["showarrow"] else (px + note["xshift"], py + note["yshift"])
+        labels.append((cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2))
+        notes.append(dict(x=np.log10(points[i][0]), y=np.log10(points[i][1]), text="<br>".join(text_lines),
+                          font=dict(size=10, color="#31333f"), **note))
+    return notes, unlabelled, labels, leaders
 
 
 def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: float | None,
-                own: dict | None = None, width_px: int = 700, rule=None) -> go.Figure:
+                own: dict | None = None, width_px: int = 700, rule=None, height_px: int = 460) -> go.Figure:
     """Every catalog chip on TPP × performance density, coloured by status, spec-identical chips labelled once.
 
     Chips with unknown die area (or a planar node) sit in a marked strip at the bottom; chips with unknown TPP
@@ -500,16 +622,27 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
                                        line=dict(color="black", width=1.5)),
                            hovertemplate=f"your chip: {safe(own['status'])}<extra></extra>"))
         points.append((own["tpp"], y, safe(own.get("name", "your chip"))))
-    all_x = [p[0] for p in points] + [max(tpp_threshold, 1)]
+    # A TPP line far left of every chip (a full embargo's 0) is drawn at the chart's left edge, not at its value:
+    # five empty decades would squeeze the chips into a corner.
+    chip_xs = [p[0] for p in points]
+    off_left = tpp_threshold < min(chip_xs) * 0.5
+    all_x = chip_xs + ([] if off_left else [max(tpp_threshold, 1)])
     all_y = [p[1] for p in points] + ([density_threshold] if density_threshold else [])
     x_range = (np.log10(max(min(all_x), 1) * 0.7), np.log10(max(all_x) * 1.35))
-    y_range = (np.log10(0.4), np.log10(max(max(all_y), 1) * 1.5))
-    x = max(tpp_threshold, 1)
-    notes, unlabelled = _place_labels(points, x_range, y_range, width_px - 80, 460 - 130, vline=x,
-                                      hline=density_threshold)
-    shapes = [_vline(x), dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=0.4, y1=0.9,
+    y_range = (np.log10(STRIP_FLOOR), np.log10(max(max(all_y), 1) * 1.5))
+    x = 10 ** x_range[0] * 1.01 if off_left else max(tpp_threshold, 1)
+    line_text = f"TPP {tpp_threshold:,.0f}" + (" (left of every chip)" if off_left else "")
+    window = getattr(rule, "case_by_case_tpp_below", None) if rule is not None else None
+    window_text = f"case-by-case below {window:,.0f}" if window else ""
+    vlines = [(x, 6.2 * len(line_text) + 4, "left")] + ([(window, 6.2 * len(window_text) + 4, "right")] if window else [])
+    # The plot's own box [px], measured in chromium: the margins (56 + 12) across; down, the top margin and the x
+    # ticks and title, ~100 px on a desktop and ~125 on a phone (its ticks slant), within ~15 px whatever the legend.
+    axes_px = 100 if width_px >= 500 else 125
+    notes, unlabelled, _ = _place_labels(points, x_range, y_range, width_px - 68, height_px - axes_px, vlines=vlines,
+                                         hline=density_threshold)
+    shapes = [_vline(x), dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=STRIP_FLOOR, y1=0.9,
                               fillcolor="rgba(158,158,158,0.12)", line=dict(width=0), layer="below")]
-    notes += [dict(x=np.log10(x), y=1, yref="paper", text=f"TPP {tpp_threshold:,.0f}", showarrow=False,
+    notes += [dict(x=np.log10(x), y=1, yref="paper", text=line_text, showarrow=False,
                    xanchor="left", yanchor="top", font=dict(color="#c62828"))]
     if density_threshold is not None:
         shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=density_threshold, y1=density_threshold,
@@ -521,7 +654,7 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
     if rule is not None and getattr(rule, "case_by_case_tpp_below", None):
         window = rule.case_by_case_tpp_below
         shapes.append(_vline(window, color="#ef6c00", dash="dashdot"))
-        notes.append(dict(x=np.log10(window), y=0.93, yref="paper", text=f"case-by-case below {window:,.0f}",
+        notes.append(dict(x=np.log10(window), y=0.93, yref="paper", text=window_text,
                           showarrow=False, xanchor="right", yanchor="top", font=dict(color="#ef6c00", size=11),
                           bgcolor="rgba(255,255,255,0.85)"))
         traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", hoverinfo="skip",
@@ -540,7 +673,7 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
                      xaxis_title="TPP (log)", xaxis_tickvals=ticks, xaxis_ticktext=[f"{t:,}" for t in ticks],
                      xaxis_range=list(x_range), yaxis_type="log", yaxis_range=list(y_range),
                      yaxis_tickvals=[1, 2, 5, 10, 20], yaxis_ticktext=["1", "2", "5", "10", "20"],
-                     hovermode="closest", height=460, margin=dict(l=56, r=12, t=24, b=10),
+                     hovermode="closest", height=height_px, margin=dict(l=56, r=12, t=24, b=10),
                      legend=dict(BASE_LAYOUT["legend"], y=-0.2))
     figure.layout.meta = {"unlabelled": unlabelled}
     return figure

@@ -202,6 +202,23 @@ def test_diff_of_two_links_shows_the_changed_lever(server, page):
     assert page.errors == []
 
 
+LABELS_COLLIDE_JS = r"""(key) => {
+  const plot = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+  const texts = Array.from(plot.querySelectorAll('.annotation-text-g')).filter(g => g.textContent.trim());
+  const boxes = texts.map(g => ({t: g.textContent.trim(), r: g.getBoundingClientRect()}));
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const points = Array.from(plot.querySelectorAll('.scatterlayer .point')).map(p => p.getBoundingClientRect())
+    .filter(r => r.width > 0);
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++)
+      if (hit(boxes[i].r, boxes[j].r)) out.push(`${boxes[i].t} on ${boxes[j].t}`);
+    if (points.some(p => hit(boxes[i].r, p))) out.push(`${boxes[i].t} on a marker`);
+  }
+  return {labels: boxes.length, collisions: out};
+}"""
+
+
 @pytest.mark.parametrize("kind", ["desktop", "phone"])
 @pytest.mark.parametrize("view, charts", [("Export rule", 2), ("Channels & domestic", 4), ("Evidence", 1)])
 def test_views_render_without_errors(server, browser, kind, view, charts):
@@ -210,6 +227,11 @@ def test_views_render_without_errors(server, browser, kind, view, charts):
     charts_drawn(page, charts)  # the headline chart and the view's own
     if view == "Evidence":
         page.get_by_text("Model vs evidence").wait_for(timeout=30_000)
+    if view == "Export rule":  # every chip labelled on the chart itself, and no drawn label on another or a marker
+        page.wait_for_timeout(800)
+        found = page.evaluate(LABELS_COLLIDE_JS, "chart_rule")
+        assert found["labels"] >= 20 and found["collisions"] == [], found  # ~25 chip groups and the lines' labels
+        assert "Not labelled for space" not in page.evaluate("() => document.body.innerText")
     text = page.evaluate("() => document.body.innerText")
     assert not INTERNAL.findall(text), INTERNAL.findall(text)[:5]
     ARTIFACTS.mkdir(exist_ok=True)

@@ -223,3 +223,45 @@ def test_a_chip_rated_in_fp8_counts_on_the_same_basis_as_fp16():
     assert lib.get_chip("B300").tpp == 52_000                # but the rule's TPP takes it
     per_die = lambda n: tpp(n) / lib.get_chip(n).dies_per_package  # noqa: E731
     assert per_die("Ascend 950PR") > per_die("Ascend 910C")
+
+
+def _label_boxes(figure, width_px: int, height_px: int) -> list:
+    """Each chip label's box [px] as the chart places it, from its annotation (centred, with its shift or leader)."""
+    from lib.charts import LABEL_CHAR_PX, LABEL_LINE_PX
+
+    x_range, y_range = figure.layout.xaxis.range, figure.layout.yaxis.range
+    axes_px = 100 if width_px >= 500 else 125
+    sx = (width_px - 68) / (x_range[1] - x_range[0])
+    sy = (height_px - axes_px) / (y_range[1] - y_range[0])
+    boxes = []
+    for note in figure.layout.annotations:
+        if note.yref == "paper" or note.xref == "paper":
+            continue  # the threshold lines' own labels
+        lines = note.text.split("<br>")
+        w, h = LABEL_CHAR_PX * max(map(len, lines)), LABEL_LINE_PX * len(lines)
+        cx = (note.x - x_range[0]) * sx + (note.ax if note.showarrow else note.xshift)
+        cy = (note.y - y_range[0]) * sy + (-note.ay if note.showarrow else note.yshift)
+        boxes.append((note.text, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)))
+    return boxes
+
+
+@pytest.mark.parametrize("preset", sorted(lib.list_presets()))
+@pytest.mark.parametrize("width_px, height_px", [(358, 600), (820, 460)])
+def test_every_chip_on_the_rule_chart_is_labelled_and_no_label_collides(preset, width_px, height_px):
+    """Every group of spec-identical chips gets its label on the chart (none is listed under it for space), at a
+    phone's and a desktop's width, and no two labels overlap. The browser test checks the drawn labels too."""
+    from lib import charts
+    from lib.model import rule_for_month
+
+    scenario = lib.load_scenario(preset)
+    table = lib.status_table(scenario, None)
+    rule = rule_for_month(scenario, scenario.what_if_from)
+    figure = charts.rule_figure(table, rule.tpp_threshold, rule.density_threshold, None, width_px=width_px,
+                                rule=rule, height_px=height_px)
+    assert figure.layout.meta["unlabelled"] == []
+    boxes = _label_boxes(figure, width_px, height_px)
+    named = " / ".join(text.replace("<br>", " ").replace("/ ", "") for text, _ in boxes)
+    assert all(chip in named for chip in table["chip"]), "a chip without a label"
+    for i, (text, a) in enumerate(boxes):
+        for other, b in boxes[i + 1:]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (text, other)

@@ -79,7 +79,8 @@ def render(page: Page) -> None:
         when = f"from {month_name(scenario.what_if_from)}" if rule_name == "custom" else "(your chip's rule)"
         st.markdown(f"**Catalog chips {when} — {md(title)}**")
         figure = charts.rule_figure(table_, rule.tpp_threshold if rule is not None else scenario.lever("tpp_threshold"),
-                                    density, own, width_px=340 if is_phone() else 760, rule=rule)
+                                    density, own, width_px=358 if is_phone() else 820, rule=rule,
+                                    height_px=600 if is_phone() else 460)  # a phone's plot is narrow: more height for labels
         show_chart(figure, "chart_rule")
         missing_tpp = table_[table_["tpp"].isna()]["chip"].tolist()
         notes = ["Grey strip: chips whose die area is unknown, so they have no density."]

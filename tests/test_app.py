@@ -537,3 +537,44 @@ def test_a_phone_gets_the_chip_table_as_cards():
     assert not at.exception and not at.dataframe
     cards = [line for m in at.markdown for line in m.value.split("\n- ") if line.lstrip("- ").startswith("**H100**")]
     assert any("Deciding prong:" in card and "TPP: 15,832" in card for card in cards)  # the chip table's card and "a wider screen shows every column" in " ".join(c.value for c in at.caption)
+
+
+from ui.link import VIEWS  # noqa: E402  (every view the page offers)
+
+
+def _notes_outside_expanders(node, inside=False):
+    """Every caption, markdown and notice a reader sees without opening anything: (kind, text)."""
+    kind = getattr(node, "type", None)
+    inside = inside or kind in ("expander", "popover")
+    children = getattr(node, "children", None)
+    if children:
+        for child in children.values():
+            yield from _notes_outside_expanders(child, inside)
+    elif not inside and kind in ("caption", "markdown", "info", "warning", "success"):
+        yield kind, node.value
+
+
+def _note_words(markdown: str) -> list[tuple[int, str]]:
+    """Each paragraph of a note in words, with links reduced to their text and escapes dropped."""
+    text = re.sub(r"\\(.)", r"\1", re.sub(r"\]\([^)]*\)", "]", markdown))
+    return [(len(p.split()), p) for p in re.split(r"\n\s*\n|\n(?=- )", text)]
+
+
+@pytest.mark.parametrize("preset", ["baidu-2023", "china-2026"])
+@pytest.mark.parametrize("view", VIEWS)
+def test_notes_on_the_page_are_at_most_forty_words(preset, view):
+    """A note a reader sees without a click is at most ui.text.NOTE_WORDS words; its detail sits behind "Why?".
+    Not notes, so not held to it: the claim (a quotation), the bold verdict (issue 16 fixes what it says), lists,
+    headings, and the links under a table (a list of sources)."""
+    from ui.text import NOTE_WORDS
+
+    at = make({"preset": preset, "view": view})
+    assert not at.exception
+    long = []
+    for kind, value in _notes_outside_expanders(at._tree):
+        for words, paragraph in _note_words(value):
+            if paragraph.lstrip().startswith(("- ", "* ", "#", ">", "**Model:", "Sources cited")):
+                continue
+            if words > NOTE_WORDS:
+                long.append((kind, words, paragraph[:80]))
+    assert long == []

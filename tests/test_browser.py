@@ -272,8 +272,7 @@ CLIPPED_JS = r"""(phone) => {
   }
   return out;
 }"""
-ALL_VIEWS = ("Projection", "Channels & domestic", "Uncertainty", "Export rule", "Compare", "Evidence", "Analyses",
-             "Share & brief", "Sources & assumptions", "About")
+from ui.link import VIEWS as ALL_VIEWS  # noqa: E402
 
 
 @pytest.mark.parametrize("kind", ["desktop", "phone"])

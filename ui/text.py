@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import streamlit as st
+
 from lib.sources import load_sources
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:@=\"'])")
@@ -73,3 +75,25 @@ def lead_and_detail(text: str, words: int = NOTE_WORDS) -> tuple[str, str]:
     detail = text[best.end():].strip()
     return lead, detail[:1].upper() + detail[1:]
 
+
+
+def whole_sentences(text: str, words: int = NOTE_WORDS) -> tuple[str, str]:
+    """Text (plain or escaped for markdown) split after its last whole sentence within ``words``: (lead, rest).
+    The first sentence stays in the lead however long; a sentence ends at ". " (or "\\. " once escaped)."""
+    sentences = re.split(r"(?<=\.) ", text)
+    lead = sentences[:1]
+    for sentence in sentences[1:]:
+        if len(" ".join([*lead, sentence]).split()) > words:
+            break
+        lead.append(sentence)
+    return " ".join(lead), " ".join(sentences[len(lead):])
+
+
+def note(lead: str, detail: str = "", key: str = "", render=md, caption: bool = True, label: str = "Why?") -> None:
+    """A note on the page: its lead (at most ``NOTE_WORDS`` words, a test reads every view) shown, its detail one
+    click away behind "Why?" (or ``label``). ``render`` formats plain text for markdown (``md`` or ``with_sources``)."""
+    show = st.caption if caption else st.markdown
+    show(render(lead))
+    if detail:
+        with st.expander(label, key=key or None):
+            show(render(detail))

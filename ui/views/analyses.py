@@ -14,7 +14,7 @@ from .. import cache, controls
 from ..context import Page
 from ..device import is_phone
 from ..tables import sources_below, table
-from ..text import md, with_sources
+from ..text import md, note, with_sources
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)
@@ -51,11 +51,11 @@ def render(page: Page) -> None:
     total, done = len(frame), int(frame["reproduced"].sum())
     st.markdown(f"**Published analyses, reproduced** — {done} of {total} published figures land within their range "
                 f"under the analysis' own assumptions.")
-    st.caption(f"Each analysis is a preset: the project's own matching preset (its reference) with the analysis' "
-               f"assumptions as overrides, each with its source. A point with no stated range counts as reproduced "
-               f"within ÷/× {reproduce.tolerance():g}, a stated range as given, a bound (\"under 4×\") when the model "
-               f"is on its side. Figures the model does not reproduce stay, with the reason; no lever the authors did "
-               f"not set is moved to force a match. These read the presets as published, not your levers.")
+    note("Each analysis is a preset: the project's own matching preset with the analysis' assumptions as overrides, "
+         "each with its source. These read the presets as published, not your levers.",
+         f"A point with no stated range counts as reproduced within ÷/× {reproduce.tolerance():g}, a stated range as "
+         f"given, a bound (\"under 4×\") when the model is on its side. Figures the model does not reproduce stay, "
+         f"with the reason; no lever the authors did not set is moved to force a match.", key="why_reproduced")
     current = page.scenario.preset or page.key[0]
     for analysis in reproduce.ANALYSES.values():
         rows = frame[frame["analysis"] == analysis.name]
@@ -74,7 +74,9 @@ def render(page: Page) -> None:
                                  key=f"analysis_misses_{analysis.key}"):
                     for row in misses.itertuples():
                         st.markdown(f"- **{md(row.figure)}, {md(row.period)}.** {with_sources(row.reason)}")
-            st.caption("The model cannot express: " + md("; ".join(analysis.unexpressed)) + ".")
+            with st.expander(f"What the model cannot express ({len(analysis.unexpressed)})",
+                             key=f"unexpressed_{analysis.key}"):
+                st.markdown("\n".join(f"- {md(item)}" for item in analysis.unexpressed))
             buttons = st.container(horizontal=True, key=f"analysis_buttons_{analysis.key}")
             names = cache.preset_names()
             for name in analysis.presets:

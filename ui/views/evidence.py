@@ -18,7 +18,7 @@ from .. import cache
 from ..context import Page
 from ..device import is_phone, show_chart
 from ..tables import sources_below, table
-from ..text import md, with_sources
+from ..text import md, note, with_sources
 
 STATUS_ORDER = {"miss": 0, "in range": 1, "not covered": 2, "input": 3, "context": 4}
 
@@ -88,11 +88,11 @@ def render(page: Page) -> None:
         growth = page.scenario.lever("world_compute_growth")
         st.markdown("**China's share of the world's AI compute, on Epoch's basis** (owned training H100e less "
                     f"smuggled and other-vendor chips, over a world stock of 15M H100e in Jan 2026 growing {growth:g}×/yr)")
-        st.caption(with_sources("The denominator is the model's one world path, the same the US:China ratio reads: "
-                                "Epoch's ~15M H100e shipped worldwide by Jan 2026 [K51], grown at the World compute "
-                                "growth lever (AI 2027: 2.25×/yr [K70]). Epoch's ~5% excludes smuggled chips and vendors "
-                                "it has no rows for [K102], and so does this line. Any fall after 2026 comes from the "
-                                "assumed world growth: read it as China's fleet against such a world, not a forecast."))
+        note("The denominator is the model's one world path, the same the US:China ratio reads. Any fall after 2026 "
+             "comes from the assumed world growth: read it as China's fleet against such a world, not a forecast.",
+             "Epoch's ~15M H100e shipped worldwide by Jan 2026 [K51], grown at the World compute growth lever "
+             "(AI 2027: 2.25×/yr [K70]). Epoch's ~5% excludes smuggled chips and vendors it has no rows for [K102], "
+             "and so does this line.", key="why_share", render=with_sources)
         show_chart(charts.china_share_figure(cap["month"], share, points, load_sources()), "chart_share")
 
     st.caption("The watchlist of what would settle each key assumption sits beside the assumptions, in the "

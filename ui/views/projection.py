@@ -12,7 +12,7 @@ from lib.sources import load_sources
 from .. import cache
 from ..context import Page
 from ..device import show_chart
-from ..text import with_sources
+from ..text import note, with_sources
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -43,15 +43,14 @@ def render(page: Page) -> None:
             with column:
                 st.markdown(f"**{title}**")
                 show_chart(figure, key)
-    st.caption("Training H100e scale with TPP, interconnect and software efficiency; inference H100e with memory "
-               "bandwidth, because decode is memory-bound (an H20 is ~0.15 H100 for training, ~1.2 for decode). "
-               "Rented compute abroad trains models but is not owned. The inference runway is the months until "
-               "the tokens to serve exceed what the owned fleet not in the largest run can serve.")
+    note("Training H100e scale with TPP, interconnect and software efficiency; inference H100e with memory bandwidth, "
+         "because decode is memory-bound (an H20 is ~0.15 H100 for training, ~1.2 for decode).",
+         "Rented compute abroad trains models but is not owned. The inference runway is the months until the tokens "
+         "to serve exceed what the owned fleet not in the largest run can serve.", key="why_h100e")
     scenario = page.scenario
-    st.caption(with_sources(
-        f"The gap is the lag of the largest run the fleet could train, not of the best model: distillation and "
-        f"better algorithms let models trail by less (Epoch: the largest Chinese model ~8 months behind in Jan 2025 "
-        f"[K72]). It widens whenever the frontier, ×{scenario.lever('frontier_growth'):g} a year until "
-        f"{flop(scenario.lever('frontier_ceiling_flop'))}, grows faster than the fleet. Inference demand is a lever, "
-        f"not a forecast: against Baidu's reported ERNIE token volumes it runs low (Evidence view), so read the "
-        f"inference runway as an upper bound."))
+    note("The gap is the lag of the largest run the fleet could train, not of the best model: distillation and better "
+         "algorithms let models trail by less (Epoch: the largest Chinese model ~8 months behind in Jan 2025 [K72]).",
+         f"The compute gap widens whenever the frontier, ×{scenario.lever('frontier_growth'):g} a year until "
+         f"{flop(scenario.lever('frontier_ceiling_flop'))}, grows faster than the fleet. Inference demand is a lever, "
+         f"not a forecast: against Baidu's reported ERNIE token volumes it runs low (Evidence view), so read the "
+         f"inference runway as an upper bound.", key="why_gap_meaning", render=with_sources)

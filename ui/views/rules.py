@@ -15,7 +15,7 @@ from .. import cache
 from ..context import Page
 from ..device import is_phone, show_chart
 from ..tables import sources_below, table
-from ..text import lead_and_detail, md
+from ..text import lead_and_detail, md, note
 
 
 DRAWN_PRONGS = ("tpp", "density", "gray-zone", "non-datacenter", "none", "no-rule")
@@ -129,9 +129,10 @@ def render(page: Page) -> None:
         "Inference H100e": st.column_config.NumberColumn(format="%.2f"),
         "Price [USD]": st.column_config.NumberColumn(format="$%,.0f")})
     sources_below(shown)
-    st.caption(f"{compact(len(shown))} chips{' (a wider screen shows every column)' if is_phone() else ''}. 'Unverified figure' marks rows with a figure recalled without a source "
-               "at hand. Status names: 'licence (NAC)' is 3A090.b, or 3A090.a for a non-datacenter chip, eligible "
-               "for License Exception NAC; the model grants it at the approval share, like case-by-case review.")
+    note(f"{compact(len(shown))} chips{' (a wider screen shows every column)' if is_phone() else ''}. 'Unverified "
+         "figure' marks a figure recalled without a source at hand.",
+         "Status names: 'licence (NAC)' is 3A090.b, or 3A090.a for a non-datacenter chip, eligible for License "
+         "Exception NAC; the model grants it at the approval share, like case-by-case review.", key="why_chip_table")
 
     _gates(page)
     _ledger(page)

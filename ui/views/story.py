@@ -15,7 +15,7 @@ from lib.model import SUMMARY_UNITS
 from .. import cache, lever_panel
 from ..device import is_phone, show_chart
 from ..context import Page
-from ..text import lead_and_detail, md, with_sources
+from ..text import lead_and_detail, md, note, whole_sentences, with_sources
 
 # Which way is "more" for each headline, seen as China's capability (+1: more is more capability).
 CAPABILITY_SIGN = {"runway_months": +1, "runway_reserve_only_months": +1, "frontier_gap_years_reading": -1,
@@ -210,8 +210,12 @@ def render(page: Page, vintage: str) -> None:
     lead, rest = answer_parts(page)
     # The bold answer before the chart and the rest after it, so the whole chart stays on the first screen.
     st.markdown(lead, help=_terms_help())
-    # The starting stock has no lever: what an outside estimate of it would change is said under the chart.
-    evidence_line = " ".join([_evidence_tally(page), *cache.stock_alternatives(page.key)])
+    # The starting stock has no lever: what an outside estimate of it would change is one click under the chart.
+    alternatives = " ".join(cache.stock_alternatives(page.key))
+
+    def evidence_line():
+        note(_evidence_tally(page), alternatives, key="why_stock",
+             label="And with an outside estimate of the starting stock?")
 
     if phone:
         # A phone shows one column: the chart first, so it opens the page; the figures under it; then the levers,
@@ -224,8 +228,8 @@ def render(page: Page, vintage: str) -> None:
         box.caption("Presets, the rule vintage, the timing and uploads: the » menu at the top left.")
         with box:
             _levers(page, vintage)
-        st.markdown(rest)
-        st.caption(evidence_line)
+        note(*whole_sentences(rest), key="why_answer", render=str, caption=False, label="The rest of the answer")
+        evidence_line()
         return
     # The chart with the levers beside it, right under the verdict: the first screen holds the claim, the answer,
     # the whole chart and what moves it. The rest of the answer and the figures follow under the chart, in its
@@ -233,8 +237,8 @@ def render(page: Page, vintage: str) -> None:
     chart_column, lever_column = st.columns([5, 2], gap="medium")
     with chart_column:
         _headline_chart(page)
-        st.markdown(rest)
-        st.caption(evidence_line)
+        note(*whole_sentences(rest), key="why_answer", render=str, caption=False, label="The rest of the answer")
+        evidence_line()
         _figures_and_notes(page, same)
     with lever_column:
         with st.container(key="levers_box"):

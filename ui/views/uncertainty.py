@@ -19,7 +19,7 @@ from ..context import Page
 from ..device import show_chart
 from ..link import apply_values
 from ..tables import table
-from ..text import md
+from ..text import md, note
 
 PROBABILITY_LABELS = {
     "runway_under_12_months": "runway under 12 months", "runway_under_24_months": "runway under 24 months",
@@ -86,13 +86,17 @@ def _tornado(page: Page, output: str, kind: str, title: str) -> None:
     show_chart(charts.tornado_figure(frame, axis, ".2e" if unit == "FLOP" else ".3g"), f"chart_tornado_{kind}")
     odd = counter_intuitive(frame, output)
     if odd:
-        st.caption(f"{md(', '.join(odd))}: more gives less here. National output is the smaller of what logic "
-                   "and HBM allow; more logic turns the HBM stockpile into chips sooner, for other buyers or before "
-                   "this scenario's start (whose starting stock is fixed), and leaves fewer stacks for the years "
-                   "counted here. A simplification: the model does not re-plan the stockpile when logic is ample.")
+        note(f"{', '.join(odd)}: more gives less here, because national output is the smaller of what logic and HBM "
+             "allow.",
+             "More logic turns the HBM stockpile into chips sooner, for other buyers or before this scenario's start "
+             "(whose starting stock is fixed), and leaves fewer stacks for the years counted here. A simplification: "
+             "the model does not re-plan the stockpile when logic is ample.", key=f"why_odd_{kind}")
     quiet = cache.no_effect_reasons(page.key, output, kind)
     if quiet:  # a row with no bar says why, or the tornado reads as broken
-        st.caption("No bar: " + " ".join(f"{md(', '.join(labels))}: {md(reason)}" for reason, labels in quiet.items()))
+        count = sum(len(labels) for labels in quiet.values())
+        st.caption(f"No bar for {count} lever{'s' if count != 1 else ''}: from low to high, the rounded figure does not move.")
+        with st.expander("Why? Each lever without a bar", key=f"why_no_bar_{kind}"):
+            st.markdown("\n".join(f"- **{md(', '.join(labels))}**: {md(reason)}" for reason, labels in quiet.items()))
     shown = pd.DataFrame({"Lever": frame["label"], "Low": [number(v, LEVERS[n].unit) for n, v in
                                                            zip(frame["lever"], frame["low_value"])],
                           "High": [number(v, LEVERS[n].unit) for n, v in zip(frame["lever"], frame["high_value"])],

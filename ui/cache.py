@@ -106,6 +106,18 @@ def status_table(key: tuple, month: str | None = None, rule_name: str | None = N
     return lib.status_table(scenario_for(key), month, rule)
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def rule_chart(key: tuple, rule_name: str, own: tuple, phone: bool):
+    """The Export rule chart, built once per scenario, rule and classified chip (``own``: its sorted items): placing
+    every label costs up to ~130 ms on a phone's narrow plot. A phone's plot is taller, for room for the labels."""
+    scenario = scenario_for(key)
+    rule = lib.model.rule_for_month(scenario, scenario.what_if_from) if rule_name == "custom" else lib.get_rule(rule_name)
+    threshold = rule.tpp_threshold if rule is not None else scenario.lever("tpp_threshold")
+    return charts.rule_figure(status_table(key, None, rule_name), threshold,
+                              rule.density_threshold if rule is not None else None, dict(own) or None,
+                              width_px=358 if phone else 820, rule=rule, height_px=600 if phone else 460)
+
+
 @st.cache_resource(show_spinner=False)
 def log_options() -> dict:
     """Log-spaced steps (1, 1.5, 2, 3, 5, 7 per decade) plus 0, the reference points and every preset's value.

@@ -73,14 +73,11 @@ def render(page: Page) -> None:
     rule_name = (own or {}).get("rule_name", "custom")
     table_ = cache.status_table(page.key, None, rule_name)
     rule = rule_for_month(scenario, scenario.what_if_from) if rule_name == "custom" else lib.get_rule(rule_name)
-    density = rule.density_threshold if rule is not None else None
     with chart_slot:
         title = rule.title if rule is not None else "no rule"
         when = f"from {month_name(scenario.what_if_from)}" if rule_name == "custom" else "(your chip's rule)"
         st.markdown(f"**Catalog chips {when} — {md(title)}**")
-        figure = charts.rule_figure(table_, rule.tpp_threshold if rule is not None else scenario.lever("tpp_threshold"),
-                                    density, own, width_px=358 if is_phone() else 820, rule=rule,
-                                    height_px=600 if is_phone() else 460)  # a phone's plot is narrow: more height for labels
+        figure = cache.rule_chart(page.key, rule_name, tuple(sorted((own or {}).items())), is_phone())
         show_chart(figure, "chart_rule")
         missing_tpp = table_[table_["tpp"].isna()]["chip"].tolist()
         notes = ["Grey strip: chips whose die area is unknown, so they have no density."]

@@ -578,3 +578,21 @@ def test_notes_on_the_page_are_at_most_forty_words(preset, view):
             if words > NOTE_WORDS:
                 long.append((kind, words, paragraph[:80]))
     assert long == []
+
+
+def test_a_desktop_table_whose_cells_a_grid_would_cut_is_html():
+    """On a desktop, an Evidence table with long estimate names wraps as HTML (a grid would cut them with "…"); a
+    link column counts as its display text; the 21-column chip table stays a grid, too wide to wrap."""
+    import pandas as pd
+    import streamlit as st
+
+    from ui.tables import DESKTOP_TABLE_CHARS, fits_a_phone
+
+    link = {"Link": st.column_config.LinkColumn(display_text="open")}
+    bibliography = pd.DataFrame({"Key": ["K1"], "Title": ["a long title " * 10], "Link": ["https://" + "x" * 150]})
+    assert fits_a_phone(bibliography, link, DESKTOP_TABLE_CHARS, links=True)
+    assert not fits_a_phone(bibliography, link)  # a phone draws a link column as cards
+    at = make({"preset": "china-2026", "view": "Evidence"})
+    assert at.table and not at.dataframe
+    at = make({"preset": "china-2026", "view": "Export rule"})
+    assert any(len(grid.value.columns) > 20 for grid in at.dataframe)

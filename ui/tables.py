@@ -20,6 +20,10 @@ from .text import md
 # about 40 characters of longest words fit across, measured in Debian chromium. Wider tables are drawn as one card
 # per row.
 PHONE_TABLE_CHARS = 40  # [characters] the longest words of all columns, plus 3 a column for its padding
+# A desktop's grid cuts a long cell with "…" (its canvas does not wrap); a table with such cells is HTML too when its
+# longest words fit the ~820 px column (measured the same way).
+DESKTOP_TABLE_CHARS = 125  # [characters] as PHONE_TABLE_CHARS, at 820 px (measured: the bibliography's 121 fit)
+GRID_CELL_CHARS = 60  # [characters] a grid column auto-sizes to ~60 characters of text; longer cells are cut
 _NUMBER_FORMAT = re.compile(r"^(?P<before>[^%]*)%(?P<comma>,?)(?P<precision>\.\d+)?f(?P<after>.*)$")
 
 
@@ -57,16 +61,29 @@ def _cell_markdown(value, config: dict | None) -> str:
     return md(text)
 
 
-def fits_a_phone(frame: pd.DataFrame, column_config: dict) -> bool:
-    """Whether a table fits 390 px as an HTML table: its columns' longest words within ``PHONE_TABLE_CHARS``, and
-    no link column (a link reads better in a card)."""
-    if any(((column_config.get(c) or {}).get("type_config") or {}).get("type") == "link" for c in frame.columns):
+def fits_a_phone(frame: pd.DataFrame, column_config: dict, chars: int = PHONE_TABLE_CHARS,
+                 links: bool = False) -> bool:
+    """Whether a table fits 390 px as an HTML table: its columns' longest words within ``chars``, and no link
+    column unless ``links`` (on a phone a link reads better in a card)."""
+    if not links and any(((column_config.get(c) or {}).get("type_config") or {}).get("type") == "link"
+                         for c in frame.columns):
         return False
     widest = 0
     for name in frame.columns:
-        texts = [str(name), *(cell_text(v, column_config.get(name)) for v in frame[name])]
+        type_config = (column_config.get(name) or {}).get("type_config") or {}
+        if type_config.get("type") == "link":  # drawn as its display text
+            texts = [str(name), type_config.get("display_text") or "link"]
+        else:
+            texts = [str(name), *(cell_text(v, column_config.get(name)) for v in frame[name])]
         widest += max((len(word) for text in texts for word in text.split()), default=0) + 3
-    return widest <= PHONE_TABLE_CHARS
+    return widest <= chars
+
+
+def _html_table(frame: pd.DataFrame, column_config: dict) -> None:
+    """An HTML table whose cells wrap; st.table renders Markdown, so every text passes the escaper."""
+    shown = pd.DataFrame({md(str(c)): [_cell_markdown(v, column_config.get(c)) for v in frame[c]]
+                          for c in frame.columns})
+    st.table(shown, hide_index=True, border="horizontal")
 
 
 def _phone_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
@@ -75,9 +92,7 @@ def _phone_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
     columns = list(frame.columns)
     with st.container(key=f"{key}_phone"):
         if fits_a_phone(frame, column_config):
-            shown = pd.DataFrame({md(str(c)): [md(cell_text(v, column_config.get(c))) for v in frame[c]]
-                                  for c in columns})
-            st.table(shown, hide_index=True, border="horizontal")
+            _html_table(frame, column_config)
             return
         cards = []
         for row in frame.itertuples(index=False):
@@ -90,9 +105,16 @@ def _phone_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
 
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, height="auto") -> None:
     """A dataframe with its first column pinned (it stays visible when the table scrolls sideways). On a phone
-    every table is HTML (see ``_phone_table``), so every column is read whole without scrolling sideways."""
+    every table is HTML (see ``_phone_table``), so every column is read whole without scrolling sideways; on a
+    desktop a table with cells a grid would cut is HTML too, when its columns fit (a long one in a box of
+    ``height`` px)."""
     if is_phone():
         _phone_table(frame, key, column_config or {})
+        return
+    long_text = any(frame[c].astype(str).str.len().max() > GRID_CELL_CHARS for c in frame.columns) if len(frame) else False
+    if long_text and fits_a_phone(frame, column_config or {}, DESKTOP_TABLE_CHARS, links=True):
+        with st.container(key=f"{key}_html", height=height if isinstance(height, int) else "content"):
+            _html_table(frame, column_config or {})
         return
     config = {frame.columns[0]: st.column_config.Column(pinned=True)} if len(frame.columns) else {}
     config.update(column_config or {})

@@ -65,7 +65,7 @@ def render(page: Page) -> None:
                      "Unit": unit_of(row.output),
                      "Miss": f"{row.miss:+.0%}".replace("-", "−") if miss else "",
                      "Estimate value": _value(row.estimate, row.output),
-                     "Source": f"[{'] ['.join(row.source.split())}]", "Id": row.id})
+                     "Source": f"[{'] ['.join(row.source.split())}]"})
     result_frame = pd.DataFrame(rows)
     # A phone shows the five columns that carry the verdict, whole; the sources are listed under the table.
     table(result_frame[["Estimate", "Status", "Model", "Range", "Miss"]] if is_phone() else result_frame,

@@ -596,3 +596,25 @@ def test_a_desktop_table_whose_cells_a_grid_would_cut_is_html():
     assert at.table and not at.dataframe
     at = make({"preset": "china-2026", "view": "Export rule"})
     assert any(len(grid.value.columns) > 20 for grid in at.dataframe)
+
+
+@pytest.mark.parametrize("preset, changes", [("china-2026", {"leakage": "0.6"}),
+                                             ("china-2026", {"us_allows_h200": "1", "china_accepts_hopper": "1"}),
+                                             ("baidu-2023", {"approval_share": "1", "leakage": "0.6"})])
+def test_a_delta_is_the_difference_of_the_figures_shown(preset, changes):
+    """Each headline delta in years, months or × equals the changed figure as shown minus the reference's figure as
+    shown (the reference is the preset's own page), at the precision shown."""
+    reference = {m.label: m.value for m in make({"preset": preset}).metric}
+    changed = make({"preset": preset, **changes})
+    checked = 0
+    for m in changed.metric:
+        unit = next((u for u in (" years", " months", "×") if m.value.endswith(u)), None)
+        if unit is None or m.label not in reference:
+            continue
+        shown, before = (float(v.removesuffix(unit).replace(",", "")) for v in (m.value, reference[m.label]))
+        if m.delta == "same as the reference":
+            assert shown == before, m.label
+        else:
+            assert float(m.delta.split()[0].rstrip("×").replace(",", "")) == pytest.approx(shown - before), m.label
+        checked += 1
+    assert checked >= 2

@@ -642,21 +642,23 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
                                          hline=density_threshold)
     shapes = [_vline(x), dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=STRIP_FLOOR, y1=0.9,
                               fillcolor="rgba(158,158,158,0.12)", line=dict(width=0), layer="below")]
-    notes += [dict(x=np.log10(x), y=1, yref="paper", text=line_text, showarrow=False,
-                   xanchor="left", yanchor="top", font=dict(color="#c62828"))]
+    # The lines' own labels sit on a white ground, so a dashed line never strikes through them.
+    notes += [dict(x=np.log10(x), y=1, yref="paper", text=line_text, showarrow=False, xshift=3,
+                   xanchor="left", yanchor="top", font=dict(color="#c62828"), bgcolor="rgba(255,255,255,0.9)")]
     if density_threshold is not None:
         shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=density_threshold, y1=density_threshold,
                            line=dict(color="#c62828", dash="dot")))
         notes.append(dict(x=0, xref="paper", y=np.log10(max(density_threshold, 0.5)), text=f"PD {density_threshold:g}",
-                          showarrow=False, yanchor="bottom", xanchor="left", font=dict(color="#c62828")))
+                          showarrow=False, yanchor="bottom", xanchor="left", font=dict(color="#c62828"),
+                          bgcolor="rgba(255,255,255,0.9)", xshift=6))
     # Every line of the rule in force: the case-by-case window as a second vertical line, and the lines that are
     # not on these axes (bandwidths) as legend entries, so no prong of the rule is left off the chart.
     if rule is not None and getattr(rule, "case_by_case_tpp_below", None):
         window = rule.case_by_case_tpp_below
         shapes.append(_vline(window, color="#ef6c00", dash="dashdot"))
-        notes.append(dict(x=np.log10(window), y=0.93, yref="paper", text=window_text,
+        notes.append(dict(x=np.log10(window), y=0.93, yref="paper", text=window_text, xshift=-3,
                           showarrow=False, xanchor="right", yanchor="top", font=dict(color="#ef6c00", size=11),
-                          bgcolor="rgba(255,255,255,0.85)"))
+                          bgcolor="rgba(255,255,255,0.9)"))
         traces.append(dict(type="scatter", x=[None], y=[None], mode="lines", hoverinfo="skip",
                            line=dict(color="#ef6c00", dash="dashdot"),
                            name=wrap(f"case-by-case: TPP < {window:,.0f} and memory < "
@@ -693,10 +695,17 @@ def tornado_figure(frame: pd.DataFrame, output_label: str, unit_format: str = ".
               dict(type="bar", y=labels, x=rows["change_at_high"].to_numpy(), orientation="h", name="lever at high",
                    marker=dict(color="#1565c0"), customdata=rows["high_value"].to_numpy(),
                    hovertemplate="high %{customdata:.3g}: %{x:+" + unit_format + "}<extra></extra>")]
-    height = 110 + 34 * len(rows)
-    return _figure(traces, "", barmode="overlay", xaxis_title=output_label, hovermode="closest", height=height,
-                   margin=dict(l=10, r=12, t=30, b=10),
-                   legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, font=dict(size=11)))
+    # Rows are as tall as the tallest label: a three-line label in a 34-px row ran into its neighbours.
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    height = 110 + max(34, 15 * lines + 6) * len(rows)
+    # The key is a line of text at the top right, reaching left over the labels, not a legend: a legend sized by Plotly's measure cut its
+    # last letters ("lever at hig"), and one set under the labels' margin pushed the plot to nothing on a phone.
+    key = dict(text='<span style="color:#90caf9">■</span> lever at low   <span style="color:#1565c0">■</span> lever at high',
+               xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="bottom", yshift=4, xshift=-16,
+               showarrow=False,
+               font=dict(size=11))
+    return _figure(traces, "", (), [key], barmode="overlay", xaxis_title=output_label, hovermode="closest",
+                   height=height, margin=dict(l=10, r=12, t=30, b=10), showlegend=False)
 
 
 def compare_figure(names: list, values: list, texts: list, unit_label: str) -> go.Figure:

@@ -29,6 +29,9 @@ KINDS = ("us-rule", "china-measure", "vendor-halt", "licence", "fee", "smuggling
          "context")
 ACTIONS = ("rule", "halt", "launch", "licence", "end_of_sale", "approval", "fee", "gate", "hbm_control",
            "die_bank_closed")
+KIND_NAMES = {"us-rule": "US rule", "china-measure": "China's measure", "vendor-halt": "vendor halt",
+              "licence": "licence", "fee": "fee", "smuggling-case": "smuggling case", "entity-list": "Entity List",
+              "chip-launch": "chip launch", "context": "context"}  # as the page names each kind
 ACTION_WORDS = {"rule": "rule in force", "halt": "vendor halt", "launch": "launch", "licence": "licences open",
                 "end_of_sale": "end of sale", "approval": "US approval", "fee": "fee", "gate": "China's gate",
                 "hbm_control": "HBM control", "die_bank_closed": "die bank closed"}
@@ -51,14 +54,27 @@ class Event:
         return bool(self.changes)
 
     def changes_text(self) -> str:
-        """What the event changes, in words: 'China's gate: H100/H200 (china_accepts_hopper)'."""
+        """What the event changes, in words a reader knows: 'China's gate: H100/H200 (lever: China accepts: H200
+        and H100)'; a rule by its title."""
         if not self.changes:
             return "context only"
         parts = []
         for action, chips, arg in self.changes:
             what = "/".join(chips) if chips else ""
-            parts.append(f"{ACTION_WORDS[action]}{': ' + what if what else ''}{f' ({arg})' if arg else ''}")
+            parts.append(f"{ACTION_WORDS[action]}{': ' + what if what else ''}{f' ({_arg_name(action, arg)})' if arg else ''}")
         return "; ".join(parts)
+
+
+def _arg_name(action: str, arg: str) -> str:
+    """A rule id as its title, a lever name as its label (the page shows no internal names)."""
+    from .levers import LEVERS
+    from .rules import RULES
+
+    if action == "rule" and arg in RULES:
+        return RULES[arg].title
+    if arg in LEVERS:
+        return f"lever: {LEVERS[arg].label}"
+    return arg
 
 
 def _parse_changes(text: str, where: str) -> tuple:
@@ -131,5 +147,5 @@ def table():
     """Every event as a table: date, kind, event, what it changes in the model, whether it is modelled, source."""
     import pandas as pd
 
-    return pd.DataFrame([{"date": e.date, "kind": e.kind, "event": e.text, "changes": e.changes_text(),
+    return pd.DataFrame([{"date": e.date, "kind": KIND_NAMES[e.kind], "event": e.text, "changes": e.changes_text(),
                           "modelled": e.modelled, "source": e.source} for e in load_events()])

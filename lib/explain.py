@@ -474,11 +474,15 @@ def gap_sentence(result, gap_range: dict | None = None, capability_range: dict |
     months = s["capability_gap_years_reading"] * 12
     size = (f"{ratio:,.0f}× smaller than" if ratio >= 1.5 else
             "about as large as" if ratio >= 1 / 1.5 else f"{1 / ratio:,.1f}× larger than")
-    capability = (f"about {months:.0f} months" if months < 24 else f"{months / 12:.1f} years")
+    # The capability range is in the unit of the figure beside it: months under two years, else years.
+    if months < 24:
+        capability = f"about {months:.0f} months in capability{_spread(months, _months(capability_range), '{:.0f}')}"
+    else:
+        capability = (f"{months / 12:.1f} years in capability"
+                      f"{_spread(s['capability_gap_years_reading'], capability_range, '{:.1f}')}")
     return (f"{actor_name(scenario)}'s largest feasible training run in {month_name(scenario.reading_month)} is "
             f"{size} the frontier's: {compute:.1f} years behind in compute"
-            f"{_spread(compute, gap_range, '{:.1f}')}, {capability} in capability"
-            f"{_spread(s['capability_gap_years_reading'] * 12, _months(capability_range), '{:.0f}')}.")
+            f"{_spread(compute, gap_range, '{:.1f}')}, {capability}.")
 
 
 def _months(quantiles: dict | None) -> dict | None:

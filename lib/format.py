@@ -73,9 +73,10 @@ def compact(x: float, digits: int = 3) -> str:
         return "—"
     if isinstance(x, float) and math.isinf(x):
         return "∞"
+    rounded = float(f"{x:.{digits}g}")  # 999.6k rounds to 1M, not to "1e+03k"
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"{x / div:.{digits}g}{suffix}"
+        if abs(rounded) >= div:
+            return f"{rounded / div:.{digits}g}{suffix}"
     if abs(x) >= 100 or float(x).is_integer():
         return f"{x:,.0f}"
     return f"{x:.{digits}g}"

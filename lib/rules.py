@@ -188,9 +188,21 @@ def _n(x: float, against: float | None = None, decimals: int | None = None) -> s
     return f"{x:,.{decimals}f}"
 
 
+SPEC_WORDS = {"tpp": "TPP", "memory_bandwidth_gbps": "memory bandwidth", "interconnect_gbps": "interconnect bandwidth",
+              "die_area_mm2": "die area"}  # a chip figure as a table names it
+
+
+class MissingSpec(MissingSpecError):
+    """A missing chip figure: the message names the field (for files and the CLI); ``words`` says it for a table."""
+
+    def __init__(self, what: str, chip: Chip, rule: Rule):
+        super().__init__(f"{what}: not known for {chip.name}, and rule {rule.name} needs it; give a value")
+        self.words = f"{SPEC_WORDS.get(what, what)} not published, and the rule needs it: status unknown"
+
+
 def _require(value, what: str, chip: Chip, rule: Rule):
     if value is None:
-        raise MissingSpecError(f"{what}: not known for {chip.name}, and rule {rule.name} needs it; give a value")
+        raise MissingSpec(what, chip, rule)
     return value
 
 
@@ -282,7 +294,7 @@ def classify_or_unknown(chip: Chip, rule: Rule) -> Classification:
     try:
         return classify(chip, rule)
     except MissingSpecError as exc:
-        return Classification(UNKNOWN, None, str(exc), chip.tpp, chip.density, "none")
+        return Classification(UNKNOWN, None, getattr(exc, "words", str(exc)), chip.tpp, chip.density, "none")
 
 
 def rule_in_force(month: str) -> Rule | None:

@@ -259,6 +259,23 @@ CLIPPED_JS = r"""(phone) => {
     const clips = ['hidden', 'clip'].includes(style.overflowX) || style.textOverflow === 'ellipsis';
     if (clips && e.scrollWidth > e.clientWidth + 1) out.push(`text: ${e.textContent.trim().slice(0, 60)}`);
   }
+  for (const legend of document.querySelectorAll('.js-plotly-plot .legend')) {  // a legend entry cut by the next
+    const bg = legend.querySelector('rect.bg');
+    const items = Array.from(legend.querySelectorAll('g.traces')).map(g => ({
+      box: g.getBoundingClientRect(), text: g.querySelector('.legendtext')})).filter(i => i.text && i.box.width > 0);
+    for (const item of items) {
+      // The drawn glyphs' right edge, line by line, without the trailing no-break spaces ui.device pads names with.
+      const lines = item.text.querySelectorAll('tspan.line').length ? item.text.querySelectorAll('tspan.line') : [item.text];
+      const right = Math.max(...Array.from(lines).map(line => {
+        const n = line.textContent.replace(/[\s\u00a0]+$/, '').length;
+        return line.getBoundingClientRect().left + (n ? line.getSubStringLength(0, n) : 0);
+      }));
+      const next = items.find(o => o !== item && Math.abs(o.box.top - item.box.top) < 3 && o.box.left > item.box.left
+                               && o.box.left < right - 1);
+      if (next || (bg && right > bg.getBoundingClientRect().right + 1))
+        out.push(`legend: ${item.text.textContent.trim().slice(0, 60)}`);
+    }
+  }
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {  // chart text outside its chart
     if (!shown(plot)) continue;
     const box = plot.getBoundingClientRect();

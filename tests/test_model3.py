@@ -237,3 +237,16 @@ def test_every_policy_lever_moves_a_headline_figure_or_says_why_not(preset):
         if not moved and not why_unchanged(low, high):
             silent.append(name)
     assert not silent, f"{preset}: no headline moves and the page does not say why: {silent}"
+
+
+def test_the_capability_range_is_in_the_unit_of_its_figure():
+    """Under two years the capability gap reads in months with a range in months; above, both in years (a review
+    found "2.4 years in capability (p10–p90 27–38)")."""
+    from lib.explain import gap_sentence
+
+    result = lib.run(lib.load_scenario("baidu-2023"))  # 2.4 years in capability
+    text = gap_sentence(result, None, {"p10": 2.2, "p50": 2.4, "p90": 3.1})
+    assert "2.4 years in capability (p10–p90 2.2–3.1)" in text
+    result = lib.run(lib.load_scenario("china-2026"))  # about 21 months
+    text = gap_sentence(result, None, {"p10": 1.5, "p50": 1.75, "p90": 2.3})
+    assert "months in capability (p10–p90 18–28)" in text

@@ -31,25 +31,34 @@ def plot_config() -> dict:
     return PHONE_CONFIG if is_phone() else PLOT_CONFIG
 
 
-# Measured with Debian chromium: a legend row is ~20 px tall at 10–11 px type; on a phone (~300 px of plot) two
-# entries fit a row when the longest name has at most ~18 characters, on a desktop panel (≥ 400 px) ~34.
+# Measured with Debian chromium: a legend row is ~20 px tall at 10–11 px type. Plotly sizes a legend entry by its
+# own measure of the text, which chromium drew up to ~15% wider, so an entry cut its last letters ("lever at hig",
+# "NVIDIA H100/H800/H2"): each name carries trailing no-break spaces (Plotly measures them) for the difference.
+# In two columns, an entry is a fixed share of the plot and cuts what is longer: two entries fit a row of a ~300-px
+# plot (a phone, or a chart in a desktop's two-column grid) when the longest name has at most ~16 characters.
 LEGEND_ROW_PX = 20
-TWO_COLUMN_NAME_CHARS = {"phone": 18, "desktop": 34}
-PLOTLY_AUTO_NAME_CHARS = 20  # Plotly's own horizontal legend fits names this short without cutting them
+TWO_COLUMN_NAME_CHARS = 16
+PLOTLY_AUTO_NAME_CHARS = 20  # on a desktop, Plotly's own horizontal legend lays out single-line names this short
+LEGEND_PAD = 0.2  # [× characters] trailing no-break spaces a legend name carries
+LEGEND_CHAR_PX = 6.6  # [px] an 11-px legend character as chromium draws it (DejaVu Sans, the widest fallback)
+LEGEND_SYMBOL_PX = 44  # [px] a legend entry's symbol and the gaps around it
 
 
 def legend_layout(figure, phone: bool) -> dict:
     """Layout changes that keep a legend whole: one or two columns, never a scroll box, and the figure made
-    taller by the legend's height so the plot keeps its size [px]. On a desktop, short names keep Plotly's layout."""
+    taller by the legend's height so the plot keeps its size [px]."""
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if not names or figure.layout.showlegend is False:
+        return {}
+    if figure.layout.legend.entrywidth is not None:  # the figure sized its own legend entries
         return {}
     lines = [name.split("<br>") for name in names]  # a long name may be drawn on several lines
     longest = max(len(line) for name in lines for line in name)
     if not phone and longest <= PLOTLY_AUTO_NAME_CHARS and all(len(name) == 1 for name in lines):
-        return {}
+        # Entries as wide as the drawn text needs; Plotly wraps them into rows and grows the margin to fit.
+        return dict(legend=dict(entrywidth=LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * longest, entrywidthmode="pixels"))
     wrapped = any(len(name) > 1 for name in lines)
-    columns = 2 if longest <= TWO_COLUMN_NAME_CHARS["phone" if phone else "desktop"] and not wrapped else 1
+    columns = 2 if longest <= TWO_COLUMN_NAME_CHARS and not wrapped else 1
     rows = -(-len(names) // columns) if columns == 2 else sum(len(name) for name in lines)
     legend_px = rows * LEGEND_ROW_PX + 10
     return dict(height=(figure.layout.height or 360) + legend_px,
@@ -82,10 +91,14 @@ def show_chart(figure, key: str) -> None:
         weakref.finalize(figure, _ADJUSTED.pop, id(figure), None)
     if phone not in copies:
         changes = legend_layout(figure, phone)
-        adjusted = figure
-        if changes:  # merged into a plain copy: update_layout would validate, twice the cost of the copy
-            spec = figure.to_dict()
-            _merge(spec.setdefault("layout", {}), changes)
-            adjusted = go.Figure(spec, _validate=False)
+        # A plain copy: update_layout would validate, twice the cost of the copy.
+        spec = figure.to_dict()
+        _merge(spec.setdefault("layout", {}), changes)
+        for trace in spec.get("data", []):
+            name = trace.get("name")
+            if name and trace.get("showlegend") is not False:
+                widest = max(len(line) for line in name.split("<br>"))
+                trace["name"] = name + "\u00a0" * max(1, round(widest * LEGEND_PAD))
+        adjusted = go.Figure(spec, _validate=False)
         copies[phone] = adjusted
     st.plotly_chart(copies[phone], key=key, config=plot_config(), theme=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 
 import numpy as np
 import pandas as pd
@@ -121,8 +122,9 @@ def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, heig
     st.dataframe(frame, key=key, hide_index=True, column_config=config, width="stretch", height=height)
 
 
-def sources_below(frame: pd.DataFrame, title: str = "Sources cited in this table") -> None:
-    """Every [Kx] key in a table's text, listed as links right below it."""
+def sources_below(frame: pd.DataFrame, title: str = "Sources cited in this table", fold: bool = True) -> None:
+    """Every [Kx] key in a table's text, listed as links right below it: behind one click (``fold``; not inside
+    another expander, which Streamlit cannot nest)."""
     text = " ".join(str(v) for v in frame.astype(str).to_numpy().ravel())
     keys = keys_in(text)
     table_ = load_sources()
@@ -133,5 +135,8 @@ def sources_below(frame: pd.DataFrame, title: str = "Sources cited in this table
             flag = "" if source.verified else " (unverified link)"
             url = source.url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
             links.append(f"[\\[{key}\\]]({url}) {md(source.author)}{flag}")
-    if links:
+    if links and not fold:
         st.caption(f"{title}: " + " · ".join(links))
+    elif links:  # a long list of links is no note: one click away
+        with st.expander(f"{title} ({len(links)})", key=f"sources_{zlib.crc32((title + ' '.join(keys)).encode())}"):
+            st.caption(" · ".join(links))

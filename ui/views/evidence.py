@@ -78,7 +78,7 @@ def render(page: Page) -> None:
             st.markdown(f"- **{md(estimate_name(row))}** ({md(row.status)}). {with_sources(row.mapping)}{reason}")
     st.caption("Inputs are estimates the scenario is built from, so they are no check. Point estimates with no "
                f"stated range are taken as ±{(meta()['point_tolerance'] - 1):.0%}. Adding an estimate is one row "
-               "in data/evidence.csv.")
+               "in the project's evidence table (see its README).")
 
     if page.scenario.actor == "China (aggregate)":
         cap = page.result.capability

@@ -14,10 +14,11 @@ from lib.rules import PRONG_LABELS, RULE_NAMES, STATUS_LABELS
 from .. import cache
 from ..context import Page
 from ..device import is_phone, show_chart
-from ..tables import sources_below, table
+from ..tables import cell_text, sources_below, table
 from ..text import lead_and_detail, md, note
 
 
+SHARE_FORMAT = st.column_config.NumberColumn(format="%.2f")
 DRAWN_PRONGS = ("tpp", "density", "gray-zone", "non-datacenter", "none", "no-rule")
 
 
@@ -144,10 +145,9 @@ def _gates(page: Page) -> None:
         "fee_share": "US: fee on the price", "china_accepts_share": "China: share let in",
         "china_gate_lever": "China: measure (lever)"})
     gates["China: measure (lever)"] = gates["China: measure (lever)"].map(lambda n: lib.LEVERS[n].label if n in lib.LEVERS else n)
-    table(gates, "table_gates", column_config={
-        "US: approval share": st.column_config.NumberColumn(format="%.2f"),
-        "US: fee on the price": st.column_config.NumberColumn(format="%.2f"),
-        "China: share let in": st.column_config.NumberColumn(format="%.2f")})
+    for column in ("US: approval share", "US: fee on the price", "China: share let in"):  # none: "—", not "None"
+        gates[column] = [cell_text(v, SHARE_FORMAT) or "—" for v in gates[column]]
+    table(gates, "table_gates")
     st.caption("A chip arrives only through both gates: licensed (or free) on the US side, then let in by China's. "
                "What China refuses may turn to a chip of another family; what the US denies leaks once, at the leakage share.")
 
@@ -160,4 +160,4 @@ def _ledger(page: Page) -> None:
         shown = frame.rename(columns={"date": "Date", "kind": "Kind", "event": "Event", "changes": "Changes in the model",
                                       "modelled": "Modelled", "source": "Source"})
         table(shown, "table_events")
-        sources_below(shown)
+        sources_below(shown, fold=False)

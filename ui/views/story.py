@@ -122,6 +122,10 @@ def figure_texts(keys, summary: dict, reference: dict, months: int) -> list[tupl
         censored = key in ("runway_months", "runway_reserve_only_months") and summary[key] >= months
         value = f"≥ {value}" if censored else value
         change = delta(reference[key], summary[key], unit)
+        if unit == "H100e·years":  # the difference of the two figures as shown (3 significant digits), not a share
+            shown = [float(f"{v:.3g}") for v in (reference[key], summary[key])]
+            step = shown[1] - shown[0]
+            change = "same" if step == 0 else f"{'+' if step > 0 else '-'}{compact(abs(step))}"
         change = f"at least {change}" if censored and change != "same" else change
         out.append((value, "same as the reference" if change == "same" else f"{change} vs reference"))
     return out

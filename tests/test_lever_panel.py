@@ -55,8 +55,12 @@ def test_the_panel_holds_the_basic_levers_in_the_storys_order(china):
 def test_every_lever_is_in_the_panel_once_the_basic_section_first(preset):
     scenario = lib.load_scenario(preset)
     names, first = panel.panel_levers(scenario), panel.basic_section(scenario)
+    opened = panel.open_section(scenario)
     assert sorted(names) == sorted(LEVERS) and len(names) == len(set(names))  # one panel: all 63, once each
-    assert names[:len(first)] == first
+    # The open levers, then the other basic levers ("More basic levers"), each in the story's order.
+    assert names[:len(opened)] == opened and set(names[:len(first)]) == set(first)
+    assert names[len(opened):len(first)] == tuple(n for n in first if n not in opened)
+    assert opened[:5] == first[:5] and {"leakage", "tpp_threshold", "training_substitution"} <= set(opened)
     tiers = [LEVERS[n].tier for n in names[len(first):]]
     assert tiers == sorted(tiers, key=("advanced", "expert").index)  # advanced, then expert
     for tier in ("advanced", "expert"):  # each group's levers together: a heading once per tier

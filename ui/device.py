@@ -37,16 +37,15 @@ def plot_config() -> dict:
 # In two columns, an entry is a fixed share of the plot and cuts what is longer: two entries fit a row of a ~300-px
 # plot (a phone, or a chart in a desktop's two-column grid) when the longest name has at most ~16 characters.
 LEGEND_ROW_PX = 20
-TWO_COLUMN_NAME_CHARS = 16
+TWO_COLUMN_NAME_CHARS = {"narrow": 16, "wide": 30}  # a ~300-px plot; a desktop's full-width ~500-px plot
 PLOTLY_AUTO_NAME_CHARS = 20  # on a desktop, Plotly's own horizontal legend lays out single-line names this short
-LEGEND_PAD = 0.2  # [× characters] trailing no-break spaces a legend name carries
-LEGEND_CHAR_PX = 6.6  # [px] an 11-px legend character as chromium draws it (DejaVu Sans, the widest fallback)
-LEGEND_SYMBOL_PX = 44  # [px] a legend entry's symbol and the gaps around it
+LEGEND_PAD = 0.5  # [× characters] trailing no-break spaces a legend name carries (0.2 still cut "US ÷ China")
 
 
-def legend_layout(figure, phone: bool) -> dict:
+def legend_layout(figure, phone: bool, half: bool = False) -> dict:
     """Layout changes that keep a legend whole: one or two columns, never a scroll box, and the figure made
-    taller by the legend's height so the plot keeps its size [px]."""
+    taller by the legend's height so the plot keeps its size [px]. ``half``: the chart has half the page's width
+    (a desktop's two-column grid)."""
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if not names or figure.layout.showlegend is False:
         return {}
@@ -55,10 +54,10 @@ def legend_layout(figure, phone: bool) -> dict:
     lines = [name.split("<br>") for name in names]  # a long name may be drawn on several lines
     longest = max(len(line) for name in lines for line in name)
     if not phone and longest <= PLOTLY_AUTO_NAME_CHARS and all(len(name) == 1 for name in lines):
-        # Entries as wide as the drawn text needs; Plotly wraps them into rows and grows the margin to fit.
-        return dict(legend=dict(entrywidth=LEGEND_SYMBOL_PX + LEGEND_CHAR_PX * longest, entrywidthmode="pixels"))
+        return {}  # Plotly's own rows, each entry as wide as its padded name measures
     wrapped = any(len(name) > 1 for name in lines)
-    columns = 2 if longest <= TWO_COLUMN_NAME_CHARS and not wrapped else 1
+    fits = TWO_COLUMN_NAME_CHARS["narrow" if phone or half else "wide"]
+    columns = 2 if longest <= fits and not wrapped else 1
     rows = -(-len(names) // columns) if columns == 2 else sum(len(name) for name in lines)
     legend_px = rows * LEGEND_ROW_PX + 10
     return dict(height=(figure.layout.height or 360) + legend_px,
@@ -68,7 +67,7 @@ def legend_layout(figure, phone: bool) -> dict:
 
 # Cached figures are shared by every session; the adjusted copy is kept beside each (copying costs ~7 ms a
 # chart, too much for every keystroke), and goes when the cache drops the figure.
-_ADJUSTED: dict[int, dict] = {}  # id(figure) → {is_phone: figure to draw}; figures are unhashable
+_ADJUSTED: dict[int, dict] = {}  # id(figure) → {(is_phone, half): figure to draw}; figures are unhashable
 
 
 def _merge(target: dict, changes: dict) -> None:
@@ -80,8 +79,9 @@ def _merge(target: dict, changes: dict) -> None:
             target[name] = value
 
 
-def show_chart(figure, key: str) -> None:
-    """Draw a figure with its legend below the plot in full (see ``legend_layout``)."""
+def show_chart(figure, key: str, half: bool = False) -> None:
+    """Draw a figure with its legend below the plot in full (see ``legend_layout``; ``half``: in a desktop's
+    two-column grid)."""
     import plotly.graph_objects as go
 
     phone = is_phone()
@@ -89,16 +89,16 @@ def show_chart(figure, key: str) -> None:
     if copies is None:
         copies = _ADJUSTED[id(figure)] = {}
         weakref.finalize(figure, _ADJUSTED.pop, id(figure), None)
-    if phone not in copies:
-        changes = legend_layout(figure, phone)
+    if (phone, half) not in copies:
+        changes = legend_layout(figure, phone, half)
         # A plain copy: update_layout would validate, twice the cost of the copy.
         spec = figure.to_dict()
         _merge(spec.setdefault("layout", {}), changes)
-        for trace in spec.get("data", []):
-            name = trace.get("name")
-            if name and trace.get("showlegend") is not False:
-                widest = max(len(line) for line in name.split("<br>"))
-                trace["name"] = name + "\u00a0" * max(1, round(widest * LEGEND_PAD))
-        adjusted = go.Figure(spec, _validate=False)
-        copies[phone] = adjusted
-    st.plotly_chart(copies[phone], key=key, config=plot_config(), theme=None)
+        if not changes.get("legend"):  # Plotly sizes the entries itself: pad each name for its short measure
+            for trace in spec.get("data", []):
+                name = trace.get("name")
+                if name and trace.get("showlegend") is not False:
+                    widest = max(len(line) for line in name.split("<br>"))
+                    trace["name"] = name + "\u00a0" * max(1, round(widest * LEGEND_PAD))
+        copies[phone, half] = go.Figure(spec, _validate=False)
+    st.plotly_chart(copies[phone, half], key=key, config=plot_config(), theme=None)

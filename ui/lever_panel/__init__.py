@@ -76,16 +76,34 @@ def basic_section(scenario, promoted: Sequence[str] | None = None) -> tuple[str,
 
 
 TIERS = ("advanced", "expert")   # behind one click each, in the same panel, after the basic section
+MORE = "more"  # the basic levers after the open ones: "More basic levers", one click away
+# Open on the page: the gates, then the namesake levers (smuggling, licences, rented compute, how many domestic
+# chips replace an H100, the rule's lines). With all 23 basic levers open, the 218-px panel ran ~3,300 px down
+# and pushed every view three screens below the figures; with these it ends near the figures.
+OPEN_LEVERS = ("leakage", "approval_share", "remote_access", "training_substitution", "tpp_threshold",
+               "density_threshold")
+
+
+def open_section(scenario, promoted: Sequence[str] | None = None) -> tuple[str, ...]:
+    """The basic levers drawn open, in ``basic_section``'s order: the gates, the case-by-case lines when in force
+    (``ui.controls.promoted``), and ``OPEN_LEVERS``."""
+    from ..controls import GATE_ROWS
+    from ..controls import promoted as promoted_lines
+
+    promoted = promoted_lines(scenario) if promoted is None else promoted
+    keep = {*(n for names, gate in GATE_ROWS for n in (*names, gate)), *promoted, *OPEN_LEVERS}
+    return tuple(n for n in basic_section(scenario, promoted) if n in keep)
 
 
 def panel_levers(scenario, promoted: Sequence[str] | None = None) -> tuple[str, ...]:
-    """Every lever, in the panel's order: the basic section (``basic_section``), then the advanced levers, then
-    the expert assumptions, each by group as the levers table lists them."""
+    """Every lever, in the panel's order: the open levers (``open_section``), the other basic levers, then the
+    advanced levers, then the expert assumptions, each by group as the levers table lists them."""
     first = basic_section(scenario, promoted)
     groups = list(dict.fromkeys(lever.group for lever in LEVERS.values()))  # each group once, in table order
     rest = sorted((n for n, lever in LEVERS.items() if lever.tier in TIERS and n not in first),
                   key=lambda n: (TIERS.index(LEVERS[n].tier), groups.index(LEVERS[n].group)))  # stable: table order
-    return (*first, *rest)
+    opened = open_section(scenario, promoted)
+    return (*opened, *(n for n in first if n not in opened), *rest)
 
 
 def _heading(name: str) -> str:
@@ -229,8 +247,8 @@ def cited_sources(specs: Sequence[dict]) -> dict:
 
 def lever_specs(key: tuple, names: Sequence[str], disabled: Sequence[str] = (),
                 first: Sequence[str] | None = None) -> list[dict]:
-    """Each lever as the browser draws it. ``first``: the levers of the open (basic) section; the others go
-    behind their tier's "Advanced levers" or "Expert assumptions" toggle."""
+    """Each lever as the browser draws it. ``first``: the levers of the open section; the others go behind their
+    tier's "More basic levers", "Advanced levers" or "Expert assumptions" toggle."""
     ss = st.session_state
     first = set(names if first is None else first)
     out = []
@@ -238,7 +256,8 @@ def lever_specs(key: tuple, names: Sequence[str], disabled: Sequence[str] = (),
         lever = LEVERS[name]
         value = float(ss[name]) if name in ss else float(cache.scenario_for(key).lever(name))
         spec = dict(_static_spec(name), value=value, token=token(key, name), disabled=name in disabled,
-                    tier="basic" if name in first else lever.tier, about=about(name, key[0]))
+                    tier="basic" if name in first else MORE if lever.tier == "basic" else lever.tier,
+                    about=about(name, key[0]))
         if name in disabled:
             spec["note"] = "The Oct 2022 rule has no density prong, so this line does not apply."
         if spec["kind"] == "options" and value not in spec["options"]:  # a value from a link: a position of its own

@@ -8,7 +8,7 @@ const PANELS = new WeakMap();
 const KEYS = new Set(["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "Home", "End", "PageUp", "PageDown"]);
 const RETRY_MS = 4000;      // a range asked for and not arrived by then is asked for again
 const SETTLE_MS = 15000;    // a committed value the page has not confirmed by then stops holding the slider
-const TIER_TITLES = { advanced: "Advanced levers", expert: "Expert assumptions" };
+const TIER_TITLES = { more: "More basic levers", advanced: "Advanced levers", expert: "Expert assumptions" };
 const COLOURS = { largest: "#1565c0", planned: "#6d4c41", frontier: "#7b1fa2", reference: "#1565c0", runway: "#c62828" };
 
 export default function (component) {

@@ -42,7 +42,7 @@ def render(page: Page) -> None:
         for column, (title, figure, key) in zip(st.columns(2), row):
             with column:
                 st.markdown(f"**{title}**")
-                show_chart(figure, key)
+                show_chart(figure, key, half=True)
     note("Training H100e scale with TPP, interconnect and software efficiency; inference H100e with memory bandwidth, "
          "because decode is memory-bound (an H20 is ~0.15 H100 for training, ~1.2 for decode).",
          "Rented compute abroad trains models but is not owned. The inference runway is the months until the tokens "

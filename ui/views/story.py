@@ -182,7 +182,7 @@ def _levers(page: Page, vintage: str) -> None:
     value and the page reruns, so every figure after it is an exact run (``ui.lever_panel``)."""
     disabled = ("density_threshold",) if vintage == "oct-2022" else ()
     base = base_scenario(page.key[0], page.key[1])
-    lever_panel.render(page.key, lever_panel.panel_levers(base), first=lever_panel.basic_section(base),
+    lever_panel.render(page.key, lever_panel.panel_levers(base), first=lever_panel.open_section(base),
                        disabled=disabled)
 
 

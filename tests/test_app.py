@@ -587,8 +587,8 @@ def test_notes_on_the_page_are_at_most_forty_words(preset, view):
 
 
 def test_a_desktop_table_whose_cells_a_grid_would_cut_is_html():
-    """On a desktop, an Evidence table with long estimate names wraps as HTML (a grid would cut them with "…"); a
-    link column counts as its display text; the 21-column chip table stays a grid, too wide to wrap."""
+    """On a desktop, a table with cells a grid would cut with "…" is HTML whose text wraps: the Evidence table, and
+    the 21-column chip table too (it scrolls sideways in its own box); a link column counts as its display text."""
     import pandas as pd
     import streamlit as st
 
@@ -601,7 +601,8 @@ def test_a_desktop_table_whose_cells_a_grid_would_cut_is_html():
     at = make({"preset": "china-2026", "view": "Evidence"})
     assert at.table and not at.dataframe
     at = make({"preset": "china-2026", "view": "Export rule"})
-    assert any(len(grid.value.columns) > 20 for grid in at.dataframe)
+    assert any(len(html.value.columns) > 20 for html in at.table)
+    assert all(grid.value.map(lambda v: len(str(v))).to_numpy().max() <= 60 for grid in at.dataframe)  # no cut cells
 
 
 @pytest.mark.parametrize("preset, changes", [("china-2026", {"leakage": "0.6"}),
@@ -632,3 +633,14 @@ def test_a_delta_is_the_difference_of_the_figures_shown(preset, changes):
             assert read(m.delta.split()[0].rstrip("×")) == pytest.approx(shown - before), m.label
         checked += 1
     assert checked >= 3
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_no_desktop_grid_holds_a_cell_it_would_cut(view):
+    """A desktop's canvas grid auto-sizes a column to ~60 characters and cuts longer text with "…": every table
+    with a longer cell is HTML, whose text wraps (ui.tables.GRID_CELL_CHARS)."""
+    from ui.tables import GRID_CELL_CHARS
+
+    at = make({"preset": "china-2026", "view": view})
+    for grid in at.dataframe:
+        assert grid.value.map(lambda v: len(str(v))).to_numpy().max(initial=0) <= GRID_CELL_CHARS, view

@@ -21,8 +21,9 @@ from .text import md
 # about 40 characters of longest words fit across, measured in Debian chromium. Wider tables are drawn as one card
 # per row.
 PHONE_TABLE_CHARS = 40  # [characters] the longest words of all columns, plus 3 a column for its padding
-# A desktop's grid cuts a long cell with "…" (its canvas does not wrap); a table with such cells is HTML too when its
-# longest words fit the ~820 px column (measured the same way).
+# A desktop's grid cuts a long cell with "…" (its canvas does not wrap); a table with such cells is HTML too, whose
+# text wraps. One whose longest words do not fit the ~820 px column (the 21-column chip table) scrolls sideways in its
+# own box (ui/style.py), its text whole.
 DESKTOP_TABLE_CHARS = 125  # [characters] as PHONE_TABLE_CHARS, at 820 px (measured: the bibliography's 121 fit)
 GRID_CELL_CHARS = 60  # [characters] a grid column auto-sizes to ~60 characters of text; longer cells are cut
 _NUMBER_FORMAT = re.compile(r"^(?P<before>[^%]*)%(?P<comma>,?)(?P<precision>\.\d+)?f(?P<after>.*)$")
@@ -107,13 +108,13 @@ def _phone_table(frame: pd.DataFrame, key: str, column_config: dict) -> None:
 def table(frame: pd.DataFrame, key: str, column_config: dict | None = None, height="auto") -> None:
     """A dataframe with its first column pinned (it stays visible when the table scrolls sideways). On a phone
     every table is HTML (see ``_phone_table``), so every column is read whole without scrolling sideways; on a
-    desktop a table with cells a grid would cut is HTML too, when its columns fit (a long one in a box of
-    ``height`` px)."""
+    desktop a table with cells a grid would cut is HTML too (a long one in a box of ``height`` px; a wide one
+    scrolls sideways in its own box)."""
     if is_phone():
         _phone_table(frame, key, column_config or {})
         return
     long_text = any(frame[c].astype(str).str.len().max() > GRID_CELL_CHARS for c in frame.columns) if len(frame) else False
-    if long_text and fits_a_phone(frame, column_config or {}, DESKTOP_TABLE_CHARS, links=True):
+    if long_text:
         with st.container(key=f"{key}_html", height=height if isinstance(height, int) else "content"):
             _html_table(frame, column_config or {})
         return

@@ -568,6 +568,13 @@ def _place_in_order(order: list, points: list, pixel: list, markers: list, lines
     return notes, unlabelled, labels, leaders
 
 
+def rule_plot_px(width_px: float, height_px: float) -> tuple[float, float]:
+    """The rule chart's plot box [px] in a figure of that size, measured in chromium: the margins (56 + 12) across;
+    down, the top margin and the x ticks and title, ~100 px on a desktop and ~125 on a phone (its ticks slant),
+    within ~15 px whatever the legend."""
+    return width_px - 68, height_px - (100 if width_px >= 500 else 125)
+
+
 def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: float | None,
                 own: dict | None = None, width_px: int = 700, rule=None, height_px: int = 460) -> go.Figure:
     """Every catalog chip on TPP × performance density, coloured by status, spec-identical chips labelled once.
@@ -635,11 +642,8 @@ def rule_figure(table: pd.DataFrame, tpp_threshold: float, density_threshold: fl
     window = getattr(rule, "case_by_case_tpp_below", None) if rule is not None else None
     window_text = f"case-by-case below {window:,.0f}" if window else ""
     vlines = [(x, 6.2 * len(line_text) + 4, "left")] + ([(window, 6.2 * len(window_text) + 4, "right")] if window else [])
-    # The plot's own box [px], measured in chromium: the margins (56 + 12) across; down, the top margin and the x
-    # ticks and title, ~100 px on a desktop and ~125 on a phone (its ticks slant), within ~15 px whatever the legend.
-    axes_px = 100 if width_px >= 500 else 125
-    notes, unlabelled, _ = _place_labels(points, x_range, y_range, width_px - 68, height_px - axes_px, vlines=vlines,
-                                         hline=density_threshold)
+    notes, unlabelled, _ = _place_labels(points, x_range, y_range, *rule_plot_px(width_px, height_px),
+                                         vlines=vlines, hline=density_threshold)
     shapes = [_vline(x), dict(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=STRIP_FLOOR, y1=0.9,
                               fillcolor="rgba(158,158,158,0.12)", line=dict(width=0), layer="below")]
     # The lines' own labels sit on a white ground, so a dashed line never strikes through them.

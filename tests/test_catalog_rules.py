@@ -227,12 +227,12 @@ def test_a_chip_rated_in_fp8_counts_on_the_same_basis_as_fp16():
 
 def _label_boxes(figure, width_px: int, height_px: int) -> list:
     """Each chip label's box [px] as the chart places it, from its annotation (centred, with its shift or leader)."""
-    from lib.charts import LABEL_CHAR_PX, LABEL_LINE_PX
+    from lib.charts import LABEL_CHAR_PX, LABEL_LINE_PX, rule_plot_px
 
     x_range, y_range = figure.layout.xaxis.range, figure.layout.yaxis.range
-    axes_px = 100 if width_px >= 500 else 125
-    sx = (width_px - 68) / (x_range[1] - x_range[0])
-    sy = (height_px - axes_px) / (y_range[1] - y_range[0])
+    plot_width, plot_height = rule_plot_px(width_px, height_px)
+    sx = plot_width / (x_range[1] - x_range[0])
+    sy = plot_height / (y_range[1] - y_range[0])
     boxes = []
     for note in figure.layout.annotations:
         if note.yref == "paper" or note.xref == "paper":
